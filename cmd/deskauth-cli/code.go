@@ -1,0 +1,89 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/deskauth/deskauth/vault"
+)
+
+// codeJSON is the --json form of a code.
+type codeJSON struct {
+	Issuer    string `json:"issuer,omitempty"`
+	Name      string `json:"name,omitempty"`
+	Code      string `json:"code"`
+	Remaining int    `json:"remaining"`
+	Next      string `json:"next"`
+}
+
+func runCode(c *cli, args []string) error {
+	fs := c.flags("code")
+	uri := fs.String("uri", "", "compute the code of this otpauth:// URI, without any vault")
+	at := fs.String("at", "", "compute the code for this time (RFC 3339) instead of now")
+	asJSON := fs.Bool("json", false, "print {\"code\", \"remaining\", \"next\"} as JSON")
+	pos, err := c.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	when, err := c.instant(*at)
+	if err != nil {
+		return err
+	}
+	if *uri == "" {
+		return usagef("code needs --uri URI")
+	}
+	if len(pos) > 0 {
+		return usagef("code --uri takes no other arguments")
+	}
+	a, err := vault.ParseURI(*uri)
+	if err != nil {
+		return err
+	}
+	return c.printCodes([]vault.Account{a}, when, *asJSON)
+}
+
+// instant parses an --at value, or returns now when it is empty.
+func (c *cli) instant(at string) (time.Time, error) {
+	if at == "" {
+		return c.now(), nil
+	}
+	t, err := time.Parse(time.RFC3339, at)
+	if err != nil {
+		return time.Time{}, usagef("--at %q is not an RFC 3339 time such as 2020-05-01T00:00:00Z", at)
+	}
+	return t, nil
+}
+
+// printCodes prints one line (or one JSON object) per account. A single account
+// prints the bare code, for scripts; several print a label too.
+func (c *cli) printCodes(accts []vault.Account, at time.Time, asJSON bool) error {
+	var out []codeJSON
+	for _, a := range accts {
+		code, err := a.Code(at)
+		if err != nil {
+			return fmt.Errorf("%s: %w", a.Label(), err)
+		}
+		next, err := a.Next(at)
+		if err != nil {
+			return fmt.Errorf("%s: %w", a.Label(), err)
+		}
+		out = append(out, codeJSON{Issuer: a.Issuer, Name: a.Name, Code: code,
+			Remaining: int(a.Remaining(at).Round(time.Second) / time.Second), Next: next})
+	}
+	if asJSON {
+		enc := json.NewEncoder(c.stdout)
+		if len(out) == 1 {
+			return enc.Encode(out[0])
+		}
+		return enc.Encode(out)
+	}
+	for i, o := range out {
+		if len(out) == 1 {
+			fmt.Fprintln(c.stdout, o.Code)
+			continue
+		}
+		fmt.Fprintf(c.stdout, "%s\t%s\n", o.Code, accts[i].Label())
+	}
+	return nil
+}

@@ -1,0 +1,158 @@
+// Command deskauth-cli is DeskAuth on the command line: the same vault, codes and
+// QR scanning as the desktop app, for scripts and headless machines.
+//
+// Usage:
+//
+//	deskauth-cli code --uri URI [--at RFC3339] [--json]
+//	    Print the code for one otpauth:// URI without touching any vault.
+//	deskauth-cli parse URI [--json] [--reveal]
+//	    Print the fields of an otpauth:// URI; the secret only with --reveal.
+//
+// Exit status: 0 on success, 1 on error (one line on stderr), 2 on a usage
+// error, 3 when a scan finds no QR code.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+)
+
+// command is one sub-command. run gets the arguments after the command's name.
+type command struct {
+	name    string
+	summary string
+	run     func(c *cli, args []string) error
+}
+
+// commands lists every sub-command, in the order the usage text shows them.
+var commands = []command{
+	{"code", "print the current code (of a URI, or of vault accounts)", runCode},
+	{"parse", "show the fields of an otpauth:// URI", runParse},
+}
+
+// cli carries what a command may touch, so tests can swap any of it.
+type cli struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+	now    func() time.Time
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], &cli{
+		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
+		getenv: os.Getenv, now: time.Now,
+	}))
+}
+
+// Exit statuses.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+	exitNoQR  = 3
+)
+
+// usageError marks a mistake in how the command was called (exit 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// exitCodeError carries a specific exit status with its message.
+type exitCodeError struct {
+	code int
+	err  error
+}
+
+func (e exitCodeError) Error() string { return e.err.Error() }
+func (e exitCodeError) Unwrap() error { return e.err }
+
+func run(args []string, c *cli) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		c.usage(c.stdout)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	for _, cmd := range commands {
+		if cmd.name != args[0] {
+			continue
+		}
+		err := cmd.run(c, args[1:])
+		return c.report(err)
+	}
+	fmt.Fprintf(c.stderr, "deskauth-cli: unknown command %q (run deskauth-cli help)\n", args[0])
+	return exitUsage
+}
+
+// report prints err as one line and maps it to an exit status.
+func (c *cli) report(err error) int {
+	if err == nil {
+		return exitOK
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	msg := strings.ReplaceAll(err.Error(), "\n", " ")
+	fmt.Fprintf(c.stderr, "deskauth-cli: %s\n", msg)
+	var ue usageError
+	var ce exitCodeError
+	switch {
+	case errors.As(err, &ue):
+		return exitUsage
+	case errors.As(err, &ce):
+		return ce.code
+	}
+	return exitError
+}
+
+func (c *cli) usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: deskauth-cli COMMAND [flags]")
+	fmt.Fprintln(w)
+	for _, cmd := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n", cmd.name, cmd.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run deskauth-cli COMMAND -h for a command's flags.")
+}
+
+// flags returns a FlagSet whose errors come back as usage errors rather than
+// exiting, with help printed to stdout.
+func (c *cli) flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("deskauth-cli "+name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return fs
+}
+
+// parse parses args, allowing flags after positional arguments, and turns flag
+// errors into usage errors. -h prints the flags and returns flag.ErrHelp.
+func (c *cli) parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fs.SetOutput(c.stdout)
+				fmt.Fprintf(c.stdout, "usage of %s:\n", fs.Name())
+				fs.PrintDefaults()
+				return nil, flag.ErrHelp
+			}
+			return nil, usageError{err.Error()}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}

@@ -1,0 +1,133 @@
+package vault
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Kind is the kind of one-time code an account produces.
+type Kind string
+
+const (
+	// TOTP is a time-based code (RFC 6238).
+	TOTP Kind = "totp"
+	// HOTP is a counter-based code (RFC 4226).
+	HOTP Kind = "hotp"
+	// Steam is Steam Guard's 5-character time-based code.
+	Steam Kind = "steam"
+)
+
+// Algorithm is the HMAC hash an account uses.
+type Algorithm string
+
+const (
+	SHA1   Algorithm = "SHA1"
+	SHA256 Algorithm = "SHA256"
+	SHA512 Algorithm = "SHA512"
+)
+
+// Defaults from Google's Key Uri Format, used when a URI leaves a field out.
+const (
+	DefaultDigits = 6
+	DefaultPeriod = 30
+	// SteamDigits is the length of a Steam Guard code.
+	SteamDigits = 5
+	// MinDigits and MaxDigits bound the digit count of TOTP and HOTP accounts.
+	MinDigits = 6
+	MaxDigits = 10
+)
+
+// ErrInvalidAccount is wrapped by every error that rejects an account's fields:
+// a bad secret, an unknown algorithm or kind, digits out of range, and so on.
+var ErrInvalidAccount = errors.New("invalid account")
+
+// Account is one entry of the vault: everything needed to compute its codes.
+//
+// Secret is the raw key (the Base32 text already decoded). Period applies to
+// TOTP and Steam; Counter applies to HOTP and is the counter of the next code.
+type Account struct {
+	Issuer    string    `json:"issuer,omitempty"`
+	Name      string    `json:"name"`
+	Kind      Kind      `json:"kind"`
+	Algorithm Algorithm `json:"algorithm"`
+	Digits    int       `json:"digits"`
+	Period    int       `json:"period,omitempty"`
+	Counter   uint64    `json:"counter,omitempty"`
+	Secret    []byte    `json:"secret"`
+}
+
+// NewAccount makes a TOTP account with the default parameters from a secret
+// typed by hand: lower case, spaces, dashes and missing padding are all
+// accepted (see DecodeSecret). The caller may change the other fields and
+// should call Validate afterwards.
+func NewAccount(issuer, name, secret string) (Account, error) {
+	key, err := DecodeSecret(secret)
+	if err != nil {
+		return Account{}, err
+	}
+	a := Account{
+		Issuer:    strings.TrimSpace(issuer),
+		Name:      strings.TrimSpace(name),
+		Kind:      TOTP,
+		Algorithm: SHA1,
+		Digits:    DefaultDigits,
+		Period:    DefaultPeriod,
+		Secret:    key,
+	}
+	return a, a.Validate()
+}
+
+// Validate reports whether the account can produce codes. Its errors wrap
+// ErrInvalidAccount and never contain the secret.
+func (a Account) Validate() error {
+	if len(a.Secret) == 0 {
+		return invalid("the secret is empty")
+	}
+	if _, err := a.Algorithm.hash(); err != nil {
+		return err
+	}
+	switch a.Kind {
+	case TOTP, HOTP:
+		if a.Digits < MinDigits || a.Digits > MaxDigits {
+			return invalid("digits must be between %d and %d, not %d", MinDigits, MaxDigits, a.Digits)
+		}
+	case Steam:
+		if a.Digits != SteamDigits {
+			return invalid("a Steam account has %d characters, not %d", SteamDigits, a.Digits)
+		}
+		if a.Algorithm != SHA1 {
+			return invalid("a Steam account uses SHA1, not %s", a.Algorithm)
+		}
+	default:
+		return invalid("unknown account type %q (want totp, hotp or steam)", string(a.Kind))
+	}
+	if a.Kind != HOTP && a.Period <= 0 {
+		return invalid("the period must be a positive number of seconds, not %d", a.Period)
+	}
+	return nil
+}
+
+// Label is the text an admin recognises the account by: "Issuer (name)", or
+// whichever of the two is set.
+func (a Account) Label() string {
+	switch {
+	case a.Issuer != "" && a.Name != "":
+		return a.Issuer + " (" + a.Name + ")"
+	case a.Issuer != "":
+		return a.Issuer
+	default:
+		return a.Name
+	}
+}
+
+// Equal reports whether two accounts have the same fields and the same key.
+func (a Account) Equal(b Account) bool {
+	return a.Issuer == b.Issuer && a.Name == b.Name && a.Kind == b.Kind &&
+		a.Algorithm == b.Algorithm && a.Digits == b.Digits && a.Period == b.Period &&
+		a.Counter == b.Counter && string(a.Secret) == string(b.Secret)
+}
+
+func invalid(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrInvalidAccount, fmt.Sprintf(format, args...))
+}

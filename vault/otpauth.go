@@ -1,0 +1,237 @@
+package vault
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// ErrInvalidURI is wrapped by every error ParseURI returns for text that is not
+// a usable otpauth:// URI. Field errors wrap ErrInvalidAccount as well.
+var ErrInvalidURI = errors.New("invalid otpauth URI")
+
+// ParseURI parses an otpauth:// URI in Google's Key Uri Format:
+//
+//	otpauth://TYPE/[ISSUER:]NAME?secret=BASE32[&issuer=…][&algorithm=…][&digits=…][&period=…][&counter=…]
+//
+// It tolerates what real issuers send: any case in the scheme, type and
+// algorithm; a secret in lower case, with spaces, dashes, '=' or "%3D" padding
+// or none; '+' or raw spaces in the issuer; "%3A" or ':' (with or without a
+// space after it) between issuer and name; the issuer only in the label or only
+// in the parameter; and UTF-8 labels. TYPE may be totp, hotp or steam, and
+// encoder=steam on a totp URI also makes a Steam account.
+//
+// Errors wrap ErrInvalidURI, are one line, and never quote the secret.
+func ParseURI(uri string) (Account, error) {
+	uri = strings.TrimSpace(uri)
+	const scheme = "otpauth://"
+	if len(uri) < len(scheme) || !strings.EqualFold(uri[:len(scheme)], scheme) {
+		return Account{}, badURI("it does not start with otpauth://")
+	}
+	rest := uri[len(scheme):]
+	if i := strings.IndexByte(rest, '#'); i >= 0 {
+		rest = rest[:i]
+	}
+	kindText, rest, _ := strings.Cut(rest, "/")
+	label, query, _ := strings.Cut(rest, "?")
+
+	params, err := parseQuery(query)
+	if err != nil {
+		return Account{}, err
+	}
+	a := Account{Kind: Kind(strings.ToLower(kindText)), Algorithm: SHA1, Digits: DefaultDigits, Period: DefaultPeriod}
+	switch a.Kind {
+	case TOTP, HOTP, Steam:
+	case "":
+		return Account{}, badURI("the type (totp or hotp) is missing")
+	default:
+		return Account{}, badURI("unknown type %q (want totp or hotp)", clip(kindText))
+	}
+	if strings.EqualFold(params.get("encoder"), "steam") {
+		a.Kind = Steam
+	}
+	if a.Kind == Steam {
+		a.Digits = SteamDigits
+	}
+
+	issuer := strings.TrimSpace(params.get("issuer"))
+	a.Issuer, a.Name = splitLabel(unescapeLabel(label), issuer)
+
+	secret, ok := params["secret"]
+	if !ok || cleanSecret(secret) == "" {
+		return Account{}, badURI("the secret is missing")
+	}
+	if a.Secret, err = DecodeSecret(secret); err != nil {
+		return Account{}, fmt.Errorf("%w: %w", ErrInvalidURI, err)
+	}
+	if v, ok := params["algorithm"]; ok {
+		a.Algorithm = Algorithm(strings.ToUpper(strings.TrimSpace(v)))
+	}
+	if v, ok := params["digits"]; ok && a.Kind != Steam {
+		if a.Digits, err = atoi("digits", v); err != nil {
+			return Account{}, err
+		}
+	}
+	if v, ok := params["period"]; ok {
+		if a.Period, err = atoi("period", v); err != nil {
+			return Account{}, err
+		}
+	}
+	if a.Kind == HOTP {
+		a.Period = 0
+		v, ok := params["counter"]
+		if !ok {
+			return Account{}, badURI("an HOTP URI needs a counter parameter")
+		}
+		if a.Counter, err = strconv.ParseUint(strings.TrimSpace(v), 10, 64); err != nil {
+			return Account{}, badURI("the counter %q is not a whole number", clip(v))
+		}
+	}
+	if err := a.Validate(); err != nil {
+		return Account{}, fmt.Errorf("%w: %w", ErrInvalidURI, err)
+	}
+	return a, nil
+}
+
+// URI formats the account as a canonical otpauth:// URI: the label is
+// "ISSUER:NAME", the secret is upper-case Base32 without padding, and every
+// parameter is spelled out. ParseURI(a.URI()) gives back a.
+func (a Account) URI() string {
+	var b strings.Builder
+	b.WriteString("otpauth://")
+	b.WriteString(string(a.Kind))
+	b.WriteByte('/')
+	// An issuer prefix is written whenever there is an issuer, and also (empty)
+	// when the name itself has a colon, so the name is not split on reading.
+	if a.Issuer != "" || strings.Contains(a.Name, ":") {
+		b.WriteString(escape(a.Issuer))
+		b.WriteByte(':')
+	}
+	b.WriteString(escape(a.Name))
+	b.WriteString("?secret=")
+	b.WriteString(EncodeSecret(a.Secret))
+	if a.Issuer != "" {
+		b.WriteString("&issuer=")
+		b.WriteString(escape(a.Issuer))
+	}
+	b.WriteString("&algorithm=")
+	b.WriteString(string(a.Algorithm))
+	b.WriteString("&digits=")
+	b.WriteString(strconv.Itoa(a.Digits))
+	if a.Kind == HOTP {
+		b.WriteString("&counter=")
+		b.WriteString(strconv.FormatUint(a.Counter, 10))
+	} else {
+		b.WriteString("&period=")
+		b.WriteString(strconv.Itoa(a.Period))
+	}
+	return b.String()
+}
+
+// splitLabel splits a decoded label into issuer and name. The issuer parameter
+// wins over a label prefix (Google's rule), but a matching prefix is still
+// removed from the name.
+func splitLabel(label, issuerParam string) (issuer, name string) {
+	if issuerParam != "" {
+		if rest, ok := strings.CutPrefix(label, issuerParam+":"); ok {
+			return issuerParam, strings.TrimSpace(rest)
+		}
+	}
+	prefix, rest, found := strings.Cut(label, ":")
+	if !found {
+		return issuerParam, strings.TrimSpace(label)
+	}
+	if issuerParam != "" {
+		return issuerParam, strings.TrimSpace(rest)
+	}
+	return strings.TrimSpace(prefix), strings.TrimSpace(rest)
+}
+
+// unescapeLabel decodes %XX escapes in the label. '+' stays a plus, since it is
+// common in e-mail addresses. A broken escape is kept as written rather than
+// rejecting the whole URI.
+func unescapeLabel(s string) string {
+	if u, err := url.PathUnescape(s); err == nil {
+		return strings.TrimSpace(u)
+	}
+	return strings.TrimSpace(s)
+}
+
+type query map[string]string
+
+func (q query) get(k string) string { return q[k] }
+
+// parseQuery splits the query by hand rather than with net/url, which refuses
+// raw spaces and broken escapes that real issuers send. Keys are folded to lower
+// case; the first value of a repeated key wins.
+func parseQuery(raw string) (query, error) {
+	q := query{}
+	for _, part := range strings.Split(raw, "&") {
+		if part == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(part, "=")
+		k = strings.ToLower(strings.TrimSpace(unescapeQuery(k)))
+		if _, seen := q[k]; seen {
+			continue
+		}
+		if k == "secret" {
+			// Keep '=' and "%3D" for DecodeSecret, which drops both.
+			q[k] = v
+			continue
+		}
+		q[k] = unescapeQuery(v)
+	}
+	return q, nil
+}
+
+func unescapeQuery(s string) string {
+	if u, err := url.QueryUnescape(s); err == nil {
+		return u
+	}
+	return strings.ReplaceAll(s, "+", " ")
+}
+
+// escape percent-encodes everything but RFC 3986's unreserved characters and
+// '@', so labels with ':' '&' '?' or Japanese text survive a round trip.
+func escape(s string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', '0' <= c && c <= '9',
+			c == '-', c == '.', c == '_', c == '~', c == '@':
+			b.WriteByte(c)
+		default:
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		}
+	}
+	return b.String()
+}
+
+func atoi(field, v string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil {
+		return 0, badURI("%s %q is not a whole number", field, clip(v))
+	}
+	return n, nil
+}
+
+func badURI(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrInvalidURI, fmt.Sprintf(format, args...))
+}
+
+// clip shortens user text quoted in an error, so a pasted page does not become
+// a thousand-character error line.
+func clip(s string) string {
+	const max = 24
+	if r := []rune(s); len(r) > max {
+		return string(r[:max]) + "…"
+	}
+	return s
+}
