@@ -1,0 +1,230 @@
+package capture
+
+import (
+	"errors"
+	"image"
+	"math"
+	"sort"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/common"
+	multidetector "github.com/makiuchi-d/gozxing/multi/qrcode/detector"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+	"github.com/makiuchi-d/gozxing/qrcode/detector"
+)
+
+// ErrNoQR means an image was searched and holds no readable QR code.
+// Callers wrap it with what was looked at.
+var ErrNoQR = errors.New("no QR code found")
+
+// Code is one QR code found in an image.
+type Code struct {
+	// Text is the decoded payload, exactly as encoded (UTF-8; Shift_JIS
+	// and other ECI character sets are converted).
+	Text string
+	// Bounds encloses the code, quiet zone excluded, in the image's
+	// coordinates.
+	Bounds image.Rectangle
+}
+
+// Decode finds every distinct QR code in img and returns them in reading
+// order: top to bottom, and left to right along a row. Two codes with the
+// same text count once. It returns ErrNoQR when there is none.
+//
+// Decode is safe for concurrent use.
+func Decode(img image.Image) ([]Code, error) {
+	b := img.Bounds()
+	if b.Empty() {
+		return nil, ErrNoQR
+	}
+	g := toGray(img)
+	defer putBuf(g.pix)
+	codes := decodeGray(g)
+	if len(codes) == 0 {
+		return nil, ErrNoQR
+	}
+	for i := range codes {
+		codes[i].Bounds = codes[i].Bounds.Add(b.Min).Intersect(b)
+	}
+	sortReading(codes)
+	return codes, nil
+}
+
+// decodeGray runs the passes from fastest to slowest and stops at the first
+// that finds anything.
+func decodeGray(g gray) []Code {
+	var s scan
+	for _, pass := range []func(*scan, gray){
+		(*scan).fast,
+		(*scan).harder,
+		(*scan).inverted,
+	} {
+		pass(&s, g)
+		if len(s.codes) > 0 {
+			break
+		}
+	}
+	return s.codes
+}
+
+// scan collects codes across passes, skipping texts it already has.
+type scan struct {
+	codes []Code
+	dec   *decoder.Decoder
+}
+
+func (s *scan) add(text string, r image.Rectangle) bool {
+	for _, c := range s.codes {
+		if c.Text == text {
+			return false
+		}
+	}
+	s.codes = append(s.codes, Code{text, r})
+	return true
+}
+
+func (s *scan) decoder() *decoder.Decoder {
+	if s.dec == nil {
+		s.dec = decoder.NewDecoder()
+	}
+	return s.dec
+}
+
+var tryHarder = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
+
+func (s *scan) fast(g gray) {
+	m, err := binarize(g)
+	if err != nil {
+		return
+	}
+	s.detectLoop(m, nil)
+}
+
+func (s *scan) harder(g gray) {
+	m, err := binarize(g)
+	if err != nil {
+		return
+	}
+	s.detectLoop(m, tryHarder)
+	s.multi(m, tryHarder)
+}
+
+func (s *scan) inverted(g gray) {
+	inv := gray{getBuf(len(g.pix)), g.w, g.h}
+	defer putBuf(inv.pix)
+	for i, v := range g.pix {
+		inv.pix[i] = 255 - v
+	}
+	s.fast(inv)
+	if len(s.codes) == 0 {
+		s.harder(inv)
+	}
+}
+
+func binarize(g gray) (*gozxing.BitMatrix, error) {
+	src, err := gozxing.NewPlanarYUVLuminanceSource(g.pix, g.w, g.h, 0, 0, g.w, g.h, false)
+	if err != nil {
+		return nil, err
+	}
+	return gozxing.NewHybridBinarizer(src).GetBlackMatrix()
+}
+
+// detectLoop finds one code at a time with the single-code detector, then
+// blanks it out of m so the next round can find the next one.
+func (s *scan) detectLoop(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]interface{}) {
+	for range 16 {
+		det, err := detector.NewDetector(m).Detect(hints)
+		if err != nil {
+			return
+		}
+		if !s.decodeDetected(det, hints) {
+			return
+		}
+		blank(m, s.codes[len(s.codes)-1].Bounds)
+	}
+}
+
+// multi runs gozxing's multi-code detector, which weighs every trio of
+// finder patterns; slower, but it separates codes the single detector mixes.
+func (s *scan) multi(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]interface{}) {
+	dets, err := multidetector.NewMultiDetector(m).DetectMulti(hints)
+	if err != nil {
+		return
+	}
+	for _, det := range dets {
+		s.decodeDetected(det, hints)
+	}
+}
+
+// decodeDetected decodes one detector result and records it; false when
+// it does not decode.
+func (s *scan) decodeDetected(det *common.DetectorResult, hints map[gozxing.DecodeHintType]interface{}) bool {
+	res, err := s.decoder().Decode(det.GetBits(), hints)
+	if err != nil {
+		return false
+	}
+	if md, ok := res.GetOther().(*decoder.QRCodeDecoderMetaData); ok {
+		md.ApplyMirroredCorrection(det.GetPoints())
+	}
+	s.add(res.GetText(), codeBounds(det.GetPoints(), det.GetBits().GetWidth()))
+	return true
+}
+
+type moduleSizer interface {
+	GetEstimatedModuleSize() float64
+}
+
+// codeBounds turns the detector's points (finder pattern centres: bottom
+// left, top left, top right) into the rectangle enclosing the whole code,
+// of dim modules a side.
+func codeBounds(pts []gozxing.ResultPoint, dim int) image.Rectangle {
+	if len(pts) < 3 {
+		return image.Rectangle{}
+	}
+	bl, tl, tr := pts[0], pts[1], pts[2]
+	// The finder centres sit 3.5 modules in from the edges, and dim-7
+	// modules apart: extend each side by 3.5/(dim-7) of the span.
+	k := 3.5 / float64(dim-7)
+	ux, uy := (tr.GetX()-tl.GetX())*k, (tr.GetY()-tl.GetY())*k
+	vx, vy := (bl.GetX()-tl.GetX())*k, (bl.GetY()-tl.GetY())*k
+	brx := tr.GetX() + bl.GetX() - tl.GetX()
+	bry := tr.GetY() + bl.GetY() - tl.GetY()
+	xs := []float64{tl.GetX() - ux - vx, tr.GetX() + ux - vx, bl.GetX() - ux + vx, brx + ux + vx}
+	ys := []float64{tl.GetY() - uy - vy, tr.GetY() + uy - vy, bl.GetY() - uy + vy, bry + uy + vy}
+	minX, maxX := math.Inf(1), math.Inf(-1)
+	minY, maxY := math.Inf(1), math.Inf(-1)
+	for i := range xs {
+		minX, maxX = math.Min(minX, xs[i]), math.Max(maxX, xs[i])
+		minY, maxY = math.Min(minY, ys[i]), math.Max(maxY, ys[i])
+	}
+	return image.Rect(int(math.Floor(minX)), int(math.Floor(minY)), int(math.Ceil(maxX)), int(math.Ceil(maxY)))
+}
+
+// blank clears r (grown by a module's worth of slack) in m, so a detector
+// run on m no longer sees the code there.
+func blank(m *gozxing.BitMatrix, r image.Rectangle) {
+	grow := r.Dx() / 20
+	r = r.Inset(-grow).Intersect(image.Rect(0, 0, m.GetWidth(), m.GetHeight()))
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			m.Unset(x, y)
+		}
+	}
+}
+
+// sortReading orders codes top to bottom, and left to right among codes
+// that share a row (whose vertical extents overlap the row's first code's
+// centre line).
+func sortReading(codes []Code) {
+	sort.SliceStable(codes, func(i, j int) bool { return codes[i].Bounds.Min.Y < codes[j].Bounds.Min.Y })
+	for start := 0; start < len(codes); {
+		mid := (codes[start].Bounds.Min.Y + codes[start].Bounds.Max.Y) / 2
+		end := start + 1
+		for end < len(codes) && codes[end].Bounds.Min.Y <= mid {
+			end++
+		}
+		row := codes[start:end]
+		sort.SliceStable(row, func(i, j int) bool { return row[i].Bounds.Min.X < row[j].Bounds.Min.X })
+		start = end
+	}
+}
