@@ -18,6 +18,23 @@ var ErrKeyMissing = errors.New("OS key store no longer has this vault's key")
 // running, an unsupported platform).
 var ErrUnavailable = errors.New("no OS key store is available")
 
+// ErrInvalidBlob means an os slot's blob is malformed (wrong length or
+// version) or would unwrap to a key of the wrong size. It is found before any
+// key is used.
+var ErrInvalidBlob = errors.New("the os slot's wrapped key is malformed")
+
+// KeySize is the length in bytes of the master key a Store wraps. Wrap refuses
+// any other length and Unwrap never returns one.
+const KeySize = 32
+
+// Default returns the key store of this platform: DPAPI on Windows, the
+// Keychain on macOS, the Secret Service on Linux. It returns an error wrapping
+// ErrUnavailable, with a hint of what to do, where there is none (another
+// platform, or a Linux session without a D-Bus session bus). A store that
+// exists can still answer ErrUnavailable later, for instance when the
+// Secret Service is not running or its keyring cannot be unlocked.
+func Default() (Store, error) { return platformStore() }
+
 // Store wraps and unwraps a vault's master key with the OS.
 type Store interface {
 	// Wrap protects key for the vault identified by id and returns the blob to
