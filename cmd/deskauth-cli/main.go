@@ -7,6 +7,10 @@
 //	    Print the code for one otpauth:// URI without touching any vault.
 //	deskauth-cli parse URI [--json] [--reveal]
 //	    Print the fields of an otpauth:// URI; the secret only with --reveal.
+//	deskauth-cli scan --image FILE [--image FILE]... [--raw] [--json]
+//	    Decode the QR codes in image files (PNG, JPEG, GIF, WebP, BMP) and list
+//	    the accounts found, secrets masked; --raw prints each payload verbatim,
+//	    one per line, whatever it is. Exit status 3 if there is no QR code.
 //
 // Exit status: 0 on success, 1 on error (one line on stderr), 2 on a usage
 // error, 3 when a scan finds no QR code.
@@ -33,6 +37,7 @@ type command struct {
 var commands = []command{
 	{"code", "print the current code (of a URI, or of vault accounts)", runCode},
 	{"parse", "show the fields of an otpauth:// URI", runParse},
+	{"scan", "find QR codes in images and list the accounts in them", runScan},
 }
 
 // cli carries what a command may touch, so tests can swap any of it.

@@ -1,0 +1,127 @@
+package capture
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"io"
+	"os"
+
+	// The formats LoadImage reads: screenshots are PNG, BMP or WebP, photos
+	// and chat forwards JPEG, and old docs GIF.
+	_ "image/gif"
+	_ "image/jpeg"
+	_ "image/png"
+
+	_ "golang.org/x/image/bmp"
+	_ "golang.org/x/image/webp"
+)
+
+// Limits on images LoadImage accepts. Three 4K monitors side by side are
+// 25 megapixels; anything past these is not a screenshot, and decoding it
+// could take gigabytes before Decode saw a pixel.
+const (
+	MaxImagePixels = 80_000_000
+	MaxImageSide   = 32_768
+)
+
+// ErrImageTooLarge means an image's header declares more pixels than
+// LoadImage accepts; nothing past the header was decoded.
+var ErrImageTooLarge = errors.New("image too large")
+
+// ErrBadImage means the data is not an image LoadImage can read: an unknown
+// format, or a corrupt or truncated file.
+var ErrBadImage = errors.New("not a readable image")
+
+// LoadImage reads a PNG, JPEG, GIF (first frame), WebP or BMP image. It
+// checks the dimensions in the header before decoding, so a huge or hostile
+// file is refused with ErrImageTooLarge, and a corrupt one gives
+// ErrBadImage; it never panics.
+func LoadImage(r io.Reader) (img image.Image, err error) {
+	// Decoders for untrusted formats have panicked on crafted input in the
+	// past; a bad file must be an error, never a crash.
+	defer func() {
+		if p := recover(); p != nil {
+			img, err = nil, fmt.Errorf("%w: decoder failed: %v", ErrBadImage, p)
+		}
+	}()
+	rs, ok := r.(io.ReadSeeker)
+	var start int64
+	if ok {
+		start, err = rs.Seek(0, io.SeekCurrent)
+		ok = err == nil
+	}
+	if !ok {
+		// Only the header is needed twice: buffer, peek, then decode from
+		// the same buffer.
+		br := bufio.NewReaderSize(r, 64<<10)
+		head, _ := br.Peek(64 << 10)
+		if err := checkConfig(bytes.NewReader(head)); err != nil {
+			return nil, err
+		}
+		return decodeImage(br)
+	}
+	if err := checkConfig(bufio.NewReader(rs)); err != nil {
+		return nil, err
+	}
+	if _, err := rs.Seek(start, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadImage, err)
+	}
+	return decodeImage(bufio.NewReader(rs))
+}
+
+func checkConfig(r io.Reader) error {
+	cfg, format, err := image.DecodeConfig(r)
+	if err != nil {
+		return badImage(err)
+	}
+	w, h := cfg.Width, cfg.Height
+	if w <= 0 || h <= 0 {
+		return fmt.Errorf("%w: %s image is %d×%d px", ErrBadImage, format, w, h)
+	}
+	if w > MaxImageSide || h > MaxImageSide || int64(w)*int64(h) > MaxImagePixels {
+		return fmt.Errorf("%w: %s is %d×%d px, over the %d megapixel limit", ErrImageTooLarge,
+			format, w, h, MaxImagePixels/1_000_000)
+	}
+	return nil
+}
+
+func decodeImage(r io.Reader) (image.Image, error) {
+	img, _, err := image.Decode(r)
+	if err != nil {
+		return nil, badImage(err)
+	}
+	return img, nil
+}
+
+func badImage(err error) error {
+	if errors.Is(err, image.ErrFormat) {
+		return fmt.Errorf("%w: not PNG, JPEG, GIF, WebP or BMP", ErrBadImage)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return fmt.Errorf("%w: truncated", ErrBadImage)
+	}
+	return fmt.Errorf("%w: %v", ErrBadImage, err)
+}
+
+// DecodeFile loads the image at path and decodes every QR code in it. When
+// there is none, the ErrNoQR it returns says which file and how large.
+func DecodeFile(path string) ([]Code, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	img, err := LoadImage(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	codes, err := Decode(img)
+	if err != nil {
+		b := img.Bounds()
+		return nil, fmt.Errorf("%s (%d×%d px): %w", path, b.Dx(), b.Dy(), err)
+	}
+	return codes, nil
+}
