@@ -1,0 +1,62 @@
+//go:build linux || darwin
+
+package keystore_test
+
+import (
+	"errors"
+	"os"
+	"testing"
+
+	"github.com/zalando/go-keyring"
+
+	"github.com/deskauth/deskauth/vault/keystore"
+	"github.com/deskauth/deskauth/vault/keystore/keystoretest"
+)
+
+// realStoreEnv is set by scripts/test-secret-service.sh, which runs this test
+// inside a throwaway D-Bus session with gnome-keyring. It is not set by a
+// plain `go test`, which must not write into a developer's own keyring.
+const realStoreEnv = "DESKAUTH_KEYSTORE_REAL"
+
+func realStore(t *testing.T) keystore.Store {
+	t.Helper()
+	if os.Getenv(realStoreEnv) != "1" {
+		t.Skipf("the real Keychain/Secret Service suite runs from scripts/test-secret-service.sh (%s=1)", realStoreEnv)
+	}
+	s, err := keystore.Default()
+	if err != nil {
+		t.Fatalf("Default: %v", err)
+	}
+	return s
+}
+
+func TestOSKeyring(t *testing.T) {
+	keystoretest.Run(t, realStore(t), keystoretest.Options{DeleteForgets: true})
+}
+
+// Deleting the item behind DeskAuth's back (as a user might in Seahorse or
+// Keychain Access) gives the exact "no longer has this vault's key" error.
+func TestOSKeyringItemDeletedOutside(t *testing.T) {
+	s := realStore(t)
+	id := "keystore-test-deleted-outside"
+	t.Cleanup(func() { s.Delete(id) })
+	key := make([]byte, keystore.KeySize)
+	blob, err := s.Wrap(id, key)
+	if err != nil {
+		t.Fatalf("Wrap: %v", err)
+	}
+	if err := keyring.Delete("DeskAuth", id); err != nil {
+		t.Fatalf("deleting the item through go-keyring: %v", err)
+	}
+	_, err = s.Unwrap(id, blob)
+	if !errors.Is(err, keystore.ErrKeyMissing) || err.Error() != "OS key store no longer has this vault's key" {
+		t.Fatalf("Unwrap after the item was deleted: %v", err)
+	}
+	// Something else stored under the same name is not taken for our key.
+	if err := keyring.Set("DeskAuth", id, "not a key"); err != nil {
+		t.Fatalf("Set: %v", err)
+	}
+	if _, err := s.Unwrap(id, blob); !errors.Is(err, keystore.ErrKeyMissing) {
+		t.Fatalf("Unwrap with a foreign item: %v, want ErrKeyMissing", err)
+	}
+}
