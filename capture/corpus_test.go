@@ -1,0 +1,197 @@
+package capture
+
+import (
+	"encoding/json"
+	"image"
+	"image/draw"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// corpusDir is ZXing's QR blackbox corpus, in the shared material beside
+// the repository (../shared from the repository root).
+var corpusDir = filepath.Join("..", "..", "shared", "corpus", "zxing-qr")
+
+// thresholds mirrors corpus/zxing-qr/thresholds.json: for each folder and
+// rotation, how many images ZXing's own harness must decode (pass without
+// TRY_HARDER, tryHarder with it). Decode always may try harder, so it must
+// reach the larger of the two, with no misread at all.
+type thresholds struct {
+	Folders map[string]struct {
+		Images int `json:"images"`
+		Tests  []struct {
+			Rot       int `json:"rot"`
+			Pass      int `json:"pass"`
+			TryHarder int `json:"tryHarder"`
+		} `json:"tests"`
+		Expected []string `json:"expected"`
+	} `json:"folders"`
+}
+
+func needCorpus(t *testing.T) thresholds {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(corpusDir, "thresholds.json"))
+	if err != nil {
+		if os.Getenv("DESKAUTH_REQUIRE_TOOLS") == "1" {
+			t.Fatalf("ZXing corpus missing (clone shared/ beside the repository): %v", err)
+		}
+		t.Skipf("ZXing corpus missing (clone shared/ beside the repository): %v", err)
+	}
+	var th thresholds
+	if err := json.Unmarshal(raw, &th); err != nil {
+		t.Fatalf("thresholds.json: %v", err)
+	}
+	return th
+}
+
+// rotateCW turns img clockwise by deg (a multiple of 90), as the ZXing
+// harness does before decoding.
+func rotateCW(img image.Image, deg int) image.Image {
+	b := img.Bounds()
+	src := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	draw.Draw(src, src.Bounds(), img, b.Min, draw.Src)
+	if deg%360 == 0 {
+		return src
+	}
+	w, h := b.Dx(), b.Dy()
+	var dst *image.RGBA
+	if deg%180 == 0 {
+		dst = image.NewRGBA(image.Rect(0, 0, w, h))
+	} else {
+		dst = image.NewRGBA(image.Rect(0, 0, h, w))
+	}
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			var nx, ny int
+			switch deg % 360 {
+			case 90:
+				nx, ny = h-1-y, x
+			case 180:
+				nx, ny = w-1-x, h-1-y
+			case 270:
+				nx, ny = y, w-1-x
+			}
+			copy(dst.Pix[dst.PixOffset(nx, ny):][:4], src.Pix[src.PixOffset(x, y):][:4])
+		}
+	}
+	return dst
+}
+
+func loadCorpusImage(t *testing.T, path string) image.Image {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := LoadImage(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return img
+}
+
+// TestZXingCorpus runs every folder × rotation of ZXing's QR blackbox
+// tests through Decode and holds it to ZXing's own pass counts, with zero
+// misreads: an image is misread when Decode returns any text other than
+// the expected one. Texts are compared byte for byte (several are
+// Shift_JIS Japanese in the QR code, UTF-8 in the .txt).
+func TestZXingCorpus(t *testing.T) {
+	th := needCorpus(t)
+	folders := make([]string, 0, len(th.Folders))
+	for name := range th.Folders {
+		if strings.HasPrefix(name, "qrcode-") {
+			folders = append(folders, name)
+		}
+	}
+	sort.Strings(folders)
+	if len(folders) != 6 {
+		t.Fatalf("thresholds.json lists %d qrcode-* folders, want 6", len(folders))
+	}
+	cases := 0
+	for _, folder := range folders {
+		spec := th.Folders[folder]
+		dir := filepath.Join(corpusDir, folder)
+		images, _ := filepath.Glob(filepath.Join(dir, "*.png"))
+		if len(images) != spec.Images {
+			t.Fatalf("%s: %d images, thresholds.json says %d", folder, len(images), spec.Images)
+		}
+		loaded := make([]image.Image, len(images))
+		want := make([]string, len(images))
+		for i, p := range images {
+			loaded[i] = loadCorpusImage(t, p)
+			txt, err := os.ReadFile(strings.TrimSuffix(p, ".png") + ".txt")
+			if err != nil {
+				t.Fatal(err)
+			}
+			want[i] = string(txt)
+		}
+		for _, tc := range spec.Tests {
+			cases++
+			need := max(tc.Pass, tc.TryHarder)
+			t.Run(folder+"/rot"+strconv.Itoa(tc.Rot), func(t *testing.T) {
+				passed := 0
+				var missed []string
+				for i, img := range loaded {
+					codes, err := Decode(rotateCW(img, tc.Rot))
+					name := filepath.Base(images[i])
+					if err != nil {
+						missed = append(missed, name)
+						continue
+					}
+					ok := false
+					for _, c := range codes {
+						if c.Text == want[i] {
+							ok = true
+						} else {
+							t.Errorf("misread %s: got %q, want %q", name, c.Text, want[i])
+						}
+					}
+					if ok {
+						passed++
+					}
+				}
+				t.Logf("%d of %d decoded (ZXing needs %d); missed %v", passed, len(loaded), need, missed)
+				if passed < need {
+					t.Errorf("%d of %d decoded, ZXing's threshold is %d; missed %v", passed, len(loaded), need, missed)
+				}
+			})
+		}
+	}
+	if cases != 24 {
+		t.Errorf("ran %d folder × rotation cases, want 24", cases)
+	}
+}
+
+// TestZXingMultiCorpus is ZXing's MultiQRCodeTestCase: one photo with four
+// codes, all four texts expected.
+func TestZXingMultiCorpus(t *testing.T) {
+	th := needCorpus(t)
+	spec, ok := th.Folders["multi-qrcode-1"]
+	if !ok || len(spec.Expected) != 4 {
+		t.Fatalf("thresholds.json: multi-qrcode-1 should list 4 expected texts, has %d", len(spec.Expected))
+	}
+	img := loadCorpusImage(t, filepath.Join(corpusDir, "multi-qrcode-1", "1.png"))
+	codes, err := Decode(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range codes {
+		got = append(got, c.Text)
+		if c.Bounds.Empty() || !c.Bounds.In(img.Bounds()) {
+			t.Errorf("code %q has bounds %v outside the image %v", c.Text, c.Bounds, img.Bounds())
+		}
+	}
+	wantTexts := slices.Clone(spec.Expected)
+	sort.Strings(got)
+	sort.Strings(wantTexts)
+	if !slices.Equal(got, wantTexts) {
+		t.Errorf("got %d texts %q\nwant %q", len(got), got, wantTexts)
+	}
+}
