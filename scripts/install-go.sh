@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=$(awk '$1 == "go" { print $2; exit }' go.mod)
-PATH="/usr/local/go/bin:$PATH"
+goroot=${DESKAUTH_GOROOT:-/usr/local/go} # where to install; tests point it elsewhere
+PATH="$goroot/bin:$PATH"
 
 version_ok() { # version_ok 1.26.8 1.26 -> true when $1 >= $2
   [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]
@@ -26,21 +27,23 @@ if ! command -v /usr/lib/go/bin/go >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq golang-go unzip >/dev/null
 fi
 arch=$(dpkg --print-architecture)
-# The newest patch release of the go.mod version, as the proxy lists it.
+# The newest patch release of go.mod's minor version (go.mod may say 1.26.0;
+# 1.26.x has the security fixes), as the proxy lists it.
+minor=$(echo "$need" | cut -d. -f1,2)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 boot=/usr/lib/go/bin/go
 export GOPATH="$tmp/gopath" GOFLAGS=-modcacherw GO111MODULE=on
 "$boot" mod init bootstrap >/dev/null 2>&1
-ver=$("$boot" list -m -versions golang.org/toolchain | tr ' ' '\n' | grep -E "^v0\.0\.1-go${need//./\\.}(\.[0-9]+)?\.linux-${arch}\$" | sort -V | tail -n1)
+ver=$("$boot" list -m -versions golang.org/toolchain | tr ' ' '\n' | grep -E "^v0\.0\.1-go${minor//./\\.}(\.[0-9]+)?\.linux-${arch}\$" | sort -V | tail -n1)
 if [ -z "$ver" ]; then
   echo "install-go: the module proxy lists no Go $need toolchain for linux-$arch" >&2
   exit 1
 fi
 dir=$("$boot" mod download -json "golang.org/toolchain@$ver" | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')
-$sudo rm -rf /usr/local/go
-$sudo cp -r "$dir" /usr/local/go
-$sudo chmod -R a+rX /usr/local/go
-$sudo chmod a+x /usr/local/go/bin/* /usr/local/go/pkg/tool/*/*
-echo "install-go: installed $(/usr/local/go/bin/go version)"
+$sudo rm -rf "$goroot"
+$sudo cp -r "$dir" "$goroot"
+$sudo chmod -R a+rX "$goroot"
+$sudo chmod a+x "$goroot"/bin/* "$goroot"/pkg/tool/*/*
+echo "install-go: installed $("$goroot/bin/go" version) in $goroot"
