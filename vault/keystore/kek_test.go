@@ -29,9 +29,12 @@ func TestWrongLengthRejectedBeforeUse(t *testing.T) {
 
 type panicSecrets struct{ t *testing.T }
 
-func (p panicSecrets) get(string) ([]byte, error) { p.t.Fatal("store asked for a KEK"); return nil, nil }
-func (p panicSecrets) set(string, []byte) error   { p.t.Fatal("store asked to set a KEK"); return nil }
-func (p panicSecrets) delete(string) error        { p.t.Fatal("store asked to delete"); return nil }
+func (p panicSecrets) get(string) ([]byte, error) {
+	p.t.Fatal("store asked for a KEK")
+	return nil, nil
+}
+func (p panicSecrets) set(string, []byte) error { p.t.Fatal("store asked to set a KEK"); return nil }
+func (p panicSecrets) delete(string) error      { p.t.Fatal("store asked to delete"); return nil }
 
 // Something else under our service and id (not base64, or not 32 bytes) is not
 // our key: Unwrap says the key is missing, and Wrap replaces it.
