@@ -22,6 +22,7 @@ func runCode(c *cli, args []string) error {
 	uri := fs.String("uri", "", "compute the code of this otpauth:// URI, without any vault")
 	at := fs.String("at", "", "compute the code for this time (RFC 3339) instead of now")
 	asJSON := fs.Bool("json", false, "print {\"code\", \"remaining\", \"next\"} as JSON")
+	vf := c.vaultFlags(fs)
 	pos, err := c.parse(fs, args)
 	if err != nil {
 		return err
@@ -31,7 +32,14 @@ func runCode(c *cli, args []string) error {
 		return err
 	}
 	if *uri == "" {
-		return usagef("code needs --uri URI")
+		if len(pos) > 1 {
+			return usagef("code takes one QUERY (quote it if it has spaces)")
+		}
+		query := ""
+		if len(pos) == 1 {
+			query = pos[0]
+		}
+		return c.vaultCodes(vf, query, when, *asJSON)
 	}
 	if len(pos) > 0 {
 		return usagef("code --uri takes no other arguments")

@@ -3,14 +3,44 @@
 //
 // Usage:
 //
+//	deskauth-cli init [--protect password|os|both]
+//	    Create a vault. os keeps its key in the OS key store (DPAPI, Keychain,
+//	    Secret Service); both means either the password or the OS opens it, so
+//	    it is as strong as the weaker of the two.
+//	deskauth-cli add URI
+//	deskauth-cli add --issuer I --name N --secret S|- [--algorithm A] [--digits D] [--period P] [--hotp --counter C]
+//	    Add an account; --secret - reads the secret from stdin.
+//	deskauth-cli list [--json]
+//	    List the accounts, never their secrets.
+//	deskauth-cli code [QUERY] [--json] [--at RFC3339]
+//	    Print the codes of the accounts whose issuer or name contains QUERY
+//	    (all accounts without one). An HOTP account named alone moves its
+//	    counter on, saved before the code is shown.
 //	deskauth-cli code --uri URI [--at RFC3339] [--json]
 //	    Print the code for one otpauth:// URI without touching any vault.
+//	deskauth-cli rename QUERY [--issuer NEW] [--name NEW]
+//	deskauth-cli rm QUERY
+//	    Rename or remove the one account QUERY names.
+//	deskauth-cli protect --password|--os|--both
+//	    Change how the vault is protected (a new master key is wrapped).
+//	deskauth-cli passwd [--new-password-file FILE]
+//	    Change the vault password ($DESKAUTH_NEW_PASSWORD also works).
+//	deskauth-cli restore
+//	    Replace a damaged vault with its intact backup (VAULT.bak); the damaged
+//	    file is kept as VAULT.damaged.
 //	deskauth-cli parse URI [--json] [--reveal]
 //	    Print the fields of an otpauth:// URI; the secret only with --reveal.
 //	deskauth-cli scan --image FILE [--image FILE]... [--raw] [--json]
 //	    Decode the QR codes in image files (PNG, JPEG, GIF, WebP, BMP) and list
 //	    the accounts found, secrets masked; --raw prints each payload verbatim,
 //	    one per line, whatever it is. Exit status 3 if there is no QR code.
+//
+// Vault commands take --vault FILE (default: $DESKAUTH_VAULT, else a portable
+// deskauth.vault beside the program if present, else deskauth.vault in the user
+// config folder, e.g. %AppData%\DeskAuth) and --password-file FILE. The password
+// comes from --password-file (first line), else $DESKAUTH_PASSWORD (meant for
+// automation), else a no-echo prompt on the terminal. A wrong password exits 1
+// with "wrong password" and leaves the file unchanged.
 //
 // Exit status: 0 on success, 1 on error (one line on stderr), 2 on a usage
 // error, 3 when a scan finds no QR code.
@@ -35,7 +65,15 @@ type command struct {
 
 // commands lists every sub-command, in the order the usage text shows them.
 var commands = []command{
+	{"init", "create a vault protected by a password, the OS key store, or both", runInit},
+	{"add", "add an account (otpauth:// URI or fields) to the vault", runAdd},
+	{"list", "list the vault's accounts", runList},
 	{"code", "print the current code (of a URI, or of vault accounts)", runCode},
+	{"rename", "rename an account", runRename},
+	{"rm", "remove an account", runRemove},
+	{"protect", "change how the vault is protected", runProtect},
+	{"passwd", "change the vault password", runPasswd},
+	{"restore", "replace a damaged vault with its backup", runRestore},
 	{"parse", "show the fields of an otpauth:// URI", runParse},
 	{"scan", "find QR codes in images and list the accounts in them", runScan},
 }

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+
+	"golang.org/x/term"
+)
+
+// Where a vault password comes from, in order: --password-file FILE (its first
+// line), the DESKAUTH_PASSWORD environment variable (for automation: the
+// environment of a process can be read by the same user), or a no-echo prompt
+// when stdin is a terminal. Passwords are never echoed, logged or printed.
+
+const (
+	envPassword    = "DESKAUTH_PASSWORD"
+	envNewPassword = "DESKAUTH_NEW_PASSWORD"
+)
+
+// errNoPasswordSource is returned when no password source is available.
+var errNoPasswordSource = errors.New("the vault needs a password: type it in a terminal, or use --password-file FILE or DESKAUTH_PASSWORD")
+
+// readPasswordFile returns the first line of path, without its line ending.
+func readPasswordFile(path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--password-file: %v", err)
+	}
+	line, _, _ := bytes.Cut(data, []byte("\n"))
+	line = bytes.TrimSuffix(line, []byte("\r"))
+	if len(line) == 0 {
+		return nil, fmt.Errorf("--password-file %s: the first line is empty", path)
+	}
+	return line, nil
+}
+
+// terminal returns stdin's file descriptor if stdin is a terminal.
+func (c *cli) terminal() (int, bool) {
+	f, ok := c.stdin.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return 0, false
+	}
+	return int(f.Fd()), true
+}
+
+// prompt asks for a password on the terminal without echo.
+func (c *cli) prompt(fd int, label string) ([]byte, error) {
+	fmt.Fprint(c.stderr, label)
+	pw, err := term.ReadPassword(fd)
+	fmt.Fprintln(c.stderr)
+	if err != nil {
+		return nil, fmt.Errorf("reading the password: %v", err)
+	}
+	return pw, nil
+}
+
+// existingPassword gets the password of an existing vault.
+func (c *cli) existingPassword(file, path string) ([]byte, error) {
+	if file != "" {
+		return readPasswordFile(file)
+	}
+	if pw := c.getenv(envPassword); pw != "" {
+		return []byte(pw), nil
+	}
+	fd, ok := c.terminal()
+	if !ok {
+		return nil, errNoPasswordSource
+	}
+	return c.prompt(fd, "Password for "+path+": ")
+}
+
+// newPassword gets a password to protect a vault with: from file, then from
+// the environment variable env, then from the terminal, typed twice.
+func (c *cli) newPassword(file, env string) ([]byte, error) {
+	if file != "" {
+		return readPasswordFile(file)
+	}
+	if pw := c.getenv(env); pw != "" {
+		return []byte(pw), nil
+	}
+	fd, ok := c.terminal()
+	if !ok {
+		return nil, fmt.Errorf("a new password is needed: type it in a terminal, or set %s", env)
+	}
+	pw, err := c.prompt(fd, "New vault password: ")
+	if err != nil {
+		return nil, err
+	}
+	if len(pw) == 0 {
+		return nil, errors.New("the password is empty")
+	}
+	again, err := c.prompt(fd, "Type it again: ")
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(pw, again) {
+		return nil, errors.New("the two passwords differ; nothing was changed")
+	}
+	return pw, nil
+}
+
+// readLine reads one line from stdin, for "--secret -".
+func (c *cli) readLine() (string, error) {
+	if fd, ok := c.terminal(); ok {
+		b, err := c.prompt(fd, "Secret (Base32): ")
+		return string(b), err
+	}
+	s := bufio.NewScanner(c.stdin)
+	if !s.Scan() {
+		if err := s.Err(); err != nil {
+			return "", err
+		}
+		return "", errors.New("stdin is empty")
+	}
+	return s.Text(), nil
+}

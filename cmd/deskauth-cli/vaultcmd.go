@@ -1,0 +1,528 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/deskauth/deskauth/vault"
+	"github.com/deskauth/deskauth/vault/keystore"
+)
+
+// keyStore returns the OS key store. The CLI's tests replace it with a store
+// that keeps its keys in files, so that scripts run without a keyring.
+var keyStore = keystore.Default
+
+// vaultFlags are the flags every vault command takes, plus what opening the
+// vault learned (the password typed, if one was needed).
+type vaultFlags struct {
+	path         string
+	passwordFile string
+
+	password []byte // the password that unlocked the vault, if one did
+}
+
+// vaultFlags registers --vault and --password-file on fs.
+func (c *cli) vaultFlags(fs *flag.FlagSet) *vaultFlags {
+	vf := &vaultFlags{}
+	fs.StringVar(&vf.path, "vault", "", "the vault `file` (default: $DESKAUTH_VAULT, else deskauth.vault beside the program if present, else the user config folder)")
+	fs.StringVar(&vf.passwordFile, "password-file", "", "read the vault password from the first line of `file` (for automation; $DESKAUTH_PASSWORD also works)")
+	return vf
+}
+
+// vaultPath resolves which vault file to use.
+func (c *cli) vaultPath(vf *vaultFlags) (string, error) {
+	if vf.path != "" {
+		return vf.path, nil
+	}
+	if p := c.getenv(vault.EnvVault); p != "" {
+		return p, nil
+	}
+	return vault.DefaultPath()
+}
+
+// unlocker asks the OS key store first and the password sources only when the
+// vault needs its password.
+func (c *cli) unlocker(vf *vaultFlags, path string) vault.Unlocker {
+	u := vault.Unlocker{Password: func() ([]byte, error) {
+		pw, err := c.existingPassword(vf.passwordFile, path)
+		if err == nil {
+			vf.password = pw
+		}
+		return pw, err
+	}}
+	s, err := keyStore()
+	if err != nil {
+		// Keep the reason (no D-Bus session, say) for when the vault turns
+		// out to need the OS key store.
+		s = unavailableStore{err}
+	}
+	u.Store = s
+	return u
+}
+
+// unavailableStore stands in for an OS key store that could not be reached.
+type unavailableStore struct{ err error }
+
+func (s unavailableStore) Wrap(string, []byte) ([]byte, error)   { return nil, s.err }
+func (s unavailableStore) Unwrap(string, []byte) ([]byte, error) { return nil, s.err }
+func (s unavailableStore) Delete(string) error                   { return s.err }
+
+// openVault opens the vault for editing: its lock is held until Close, so
+// another DeskAuth cannot write it meanwhile. Errors are ready to print.
+func (c *cli) openVault(vf *vaultFlags) (*vault.Vault, error) {
+	return c.openWith(vf, vault.Open)
+}
+
+// readVault opens a snapshot of the vault, for reading: a running DeskAuth
+// window does not block it. Its Save still locks, and refuses to overwrite a
+// file that changed meanwhile.
+func (c *cli) readVault(vf *vaultFlags) (*vault.Vault, error) {
+	return c.openWith(vf, vault.Read)
+}
+
+func (c *cli) openWith(vf *vaultFlags, open func(string, vault.Unlocker) (*vault.Vault, error)) (*vault.Vault, error) {
+	path, err := c.vaultPath(vf)
+	if err != nil {
+		return nil, err
+	}
+	v, err := open(path, c.unlocker(vf, path))
+	var be *vault.BackupError
+	switch {
+	case err == nil:
+		return v, nil
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("no vault at %s (create one with deskauth-cli init)", path)
+	case errors.As(err, &be):
+		return nil, fmt.Errorf("%w; run deskauth-cli restore to use it", err)
+	}
+	return nil, err
+}
+
+// protectionName describes a vault's slots as init --protect spells them.
+func protectionName(v *vault.Vault) string {
+	pw, os := v.Protection()
+	switch {
+	case pw && os:
+		return "both"
+	case os:
+		return "os"
+	}
+	return "password"
+}
+
+func runInit(c *cli, args []string) error {
+	fset := c.flags("init")
+	vf := c.vaultFlags(fset)
+	protect := fset.String("protect", "password", "how to protect the vault: `password`, os (the OS key store) or both (either one unlocks it)")
+	pos, err := c.parse(fset, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("init takes no arguments")
+	}
+	path, err := c.vaultPath(vf)
+	if err != nil {
+		return err
+	}
+	var p vault.Protection
+	switch *protect {
+	case "password", "os", "both":
+	default:
+		return usagef("--protect must be password, os or both, not %q", *protect)
+	}
+	if *protect != "password" {
+		if p.Store, err = keyStore(); err != nil {
+			return err
+		}
+	}
+	if *protect != "os" {
+		if p.Password, err = c.newPassword(vf.passwordFile, envPassword); err != nil {
+			return err
+		}
+	}
+	v, err := vault.Create(path, p)
+	if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("a vault already exists at %s; nothing was changed", path)
+	}
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	fmt.Fprintf(c.stdout, "created a vault protected by %s at %s\n", describeProtection(*protect), path)
+	return nil
+}
+
+func describeProtection(p string) string {
+	switch p {
+	case "os":
+		return "the OS key store"
+	case "both":
+		return "a password and the OS key store (either one opens it)"
+	}
+	return "a password"
+}
+
+func runAdd(c *cli, args []string) error {
+	fs := c.flags("add")
+	vf := c.vaultFlags(fs)
+	issuer := fs.String("issuer", "", "the service, e.g. GitHub")
+	name := fs.String("name", "", "the account name, e.g. alice@example.com")
+	secret := fs.String("secret", "", "the Base32 `key`; - reads it from stdin, which keeps it out of the process list")
+	algorithm := fs.String("algorithm", "SHA1", "SHA1, SHA256 or SHA512")
+	digits := fs.Int("digits", vault.DefaultDigits, "code length")
+	period := fs.Int("period", vault.DefaultPeriod, "seconds per code (TOTP)")
+	isHOTP := fs.Bool("hotp", false, "a counter-based (HOTP) account")
+	counter := fs.Uint64("counter", 0, "the HOTP counter of the next code")
+	pos, err := c.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	var a vault.Account
+	switch {
+	case len(pos) == 1:
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		for _, f := range []string{"issuer", "name", "secret", "algorithm", "digits", "period", "hotp", "counter"} {
+			if set[f] {
+				return usagef("add takes a URI or --%s and the other fields, not both", f)
+			}
+		}
+		if a, err = vault.ParseURI(pos[0]); err != nil {
+			return err
+		}
+	case len(pos) > 1:
+		return usagef("add takes one URI (quote it)")
+	case *secret == "":
+		return usagef("add needs an otpauth:// URI, or --secret with --issuer and/or --name")
+	case *issuer == "" && *name == "":
+		return usagef("add needs --issuer or --name to label the account")
+	default:
+		s := *secret
+		if s == "-" {
+			if s, err = c.readLine(); err != nil {
+				return fmt.Errorf("reading the secret: %v", err)
+			}
+		}
+		if a, err = vault.NewAccount(*issuer, *name, s); err != nil {
+			return err
+		}
+		a.Algorithm = vault.Algorithm(strings.ToUpper(*algorithm))
+		a.Digits, a.Period = *digits, *period
+		if *isHOTP {
+			a.Kind, a.Period, a.Counter = vault.HOTP, 0, *counter
+		}
+		if err := a.Validate(); err != nil {
+			return err
+		}
+	}
+	v, err := c.openVault(vf)
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	if err := v.Add(a); err != nil {
+		return err
+	}
+	if err := v.Save(); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "added %s\n", a.Label())
+	return nil
+}
+
+func runList(c *cli, args []string) error {
+	fs := c.flags("list")
+	vf := c.vaultFlags(fs)
+	asJSON := fs.Bool("json", false, "print the accounts as a JSON array (never the secrets)")
+	pos, err := c.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("list takes no arguments")
+	}
+	v, err := c.readVault(vf)
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	if *asJSON {
+		out := []accountJSON{}
+		for _, a := range v.Accounts {
+			out = append(out, newAccountJSON(a, false))
+		}
+		return json.NewEncoder(c.stdout).Encode(out)
+	}
+	if len(v.Accounts) == 0 {
+		fmt.Fprintln(c.stderr, "the vault has no accounts yet (add one with deskauth-cli add)")
+		return nil
+	}
+	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	for _, a := range v.Accounts {
+		detail := fmt.Sprintf("%s\t%s\t%d digits", a.Kind, a.Algorithm, a.Digits)
+		if a.Kind == vault.HOTP {
+			detail += fmt.Sprintf("\tcounter %d", a.Counter)
+		} else {
+			detail += fmt.Sprintf("\t%ds", a.Period)
+		}
+		fmt.Fprintf(tw, "%s\t%s\n", a.Label(), detail)
+	}
+	return tw.Flush()
+}
+
+// vaultCodes is `code [QUERY]`: the codes of the accounts matching query. An
+// HOTP account is used only when the query names it alone: its counter moves
+// on and is saved before the code is shown, so a code is never shown twice.
+func (c *cli) vaultCodes(vf *vaultFlags, query string, at time.Time, asJSON bool) error {
+	v, err := c.readVault(vf)
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	idx := v.Match(query)
+	if len(idx) == 0 {
+		if len(v.Accounts) == 0 {
+			return errors.New("the vault has no accounts yet (add one with deskauth-cli add)")
+		}
+		return fmt.Errorf("no account matches %q (see deskauth-cli list)", query)
+	}
+	var show []vault.Account
+	advanced := false
+	for _, i := range idx {
+		a := v.Accounts[i]
+		if a.Kind == vault.HOTP {
+			if len(idx) > 1 {
+				fmt.Fprintf(c.stderr, "deskauth-cli: skipped HOTP account %s: name it alone to use its next code\n", a.Label())
+				continue
+			}
+			v.Accounts[i].Advance()
+			advanced = true
+		}
+		show = append(show, a)
+	}
+	if len(show) == 0 {
+		return errors.New("every matching account is HOTP: name one alone to use its next code")
+	}
+	if advanced {
+		if err := v.Save(); err != nil {
+			return fmt.Errorf("the HOTP counter could not be saved, so no code is shown: %w", err)
+		}
+	}
+	return c.printCodes(show, at, asJSON)
+}
+
+// pickOne resolves query to exactly one account.
+func pickOne(v *vault.Vault, query string) (int, error) {
+	if strings.TrimSpace(query) == "" {
+		return 0, usagef("name the account (part of its issuer or name)")
+	}
+	idx := v.Match(query)
+	switch len(idx) {
+	case 0:
+		return 0, fmt.Errorf("no account matches %q (see deskauth-cli list)", query)
+	case 1:
+		return idx[0], nil
+	}
+	var labels []string
+	for _, i := range idx {
+		labels = append(labels, v.Accounts[i].Label())
+	}
+	return 0, fmt.Errorf("%q matches %d accounts (%s): be more specific", query, len(idx), strings.Join(labels, ", "))
+}
+
+func runRename(c *cli, args []string) error {
+	fs := c.flags("rename")
+	vf := c.vaultFlags(fs)
+	issuer := fs.String("issuer", "", "the new issuer")
+	name := fs.String("name", "", "the new account name")
+	pos, err := c.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if len(pos) != 1 || (!set["issuer"] && !set["name"]) {
+		return usagef("usage: rename QUERY [--issuer NEW] [--name NEW]")
+	}
+	v, err := c.openVault(vf)
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	i, err := pickOne(v, pos[0])
+	if err != nil {
+		return err
+	}
+	a := v.Accounts[i]
+	old := a.Label()
+	if set["issuer"] {
+		a.Issuer = strings.TrimSpace(*issuer)
+	}
+	if set["name"] {
+		a.Name = strings.TrimSpace(*name)
+	}
+	if a.Issuer == "" && a.Name == "" {
+		return errors.New("the account needs an issuer or a name")
+	}
+	for j, b := range v.Accounts {
+		if j != i && strings.EqualFold(a.Issuer, b.Issuer) && strings.EqualFold(a.Name, b.Name) {
+			return fmt.Errorf("%w: %s", vault.ErrDuplicate, a.Label())
+		}
+	}
+	v.Accounts[i] = a
+	if err := v.Save(); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "renamed %s to %s\n", old, a.Label())
+	return nil
+}
+
+func runRemove(c *cli, args []string) error {
+	fs := c.flags("rm")
+	vf := c.vaultFlags(fs)
+	pos, err := c.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("usage: rm QUERY")
+	}
+	v, err := c.openVault(vf)
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	i, err := pickOne(v, pos[0])
+	if err != nil {
+		return err
+	}
+	label := v.Accounts[i].Label()
+	v.Accounts = append(v.Accounts[:i:i], v.Accounts[i+1:]...)
+	if err := v.Save(); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "removed %s (the previous vault is kept as %s.bak until the next change)\n", label, v.Path())
+	return nil
+}
+
+func runProtect(c *cli, args []string) error {
+	fs := c.flags("protect")
+	vf := c.vaultFlags(fs)
+	usePW := fs.Bool("password", false, "protect the vault with a password only")
+	useOS := fs.Bool("os", false, "protect the vault with the OS key store only")
+	both := fs.Bool("both", false, "either the password or the OS key store opens the vault")
+	pos, err := c.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, b := range []bool{*usePW, *useOS, *both} {
+		if b {
+			n++
+		}
+	}
+	if n != 1 || len(pos) > 0 {
+		return usagef("usage: protect --password | --os | --both")
+	}
+	v, err := c.openVault(vf)
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	var p vault.Protection
+	if *useOS || *both {
+		if p.Store, err = keyStore(); err != nil {
+			return err
+		}
+	}
+	if *usePW || *both {
+		// Keep the password that just opened the vault; if the OS key store
+		// opened it, the vault gets a new password.
+		if p.Password = vf.password; p.Password == nil {
+			if p.Password, err = c.newPassword(vf.passwordFile, envPassword); err != nil {
+				return err
+			}
+		}
+	}
+	mode := "both"
+	if *usePW {
+		mode = "password"
+	} else if *useOS {
+		mode = "os"
+	}
+	if err := v.SetProtection(p); err != nil {
+		return err
+	}
+	if err := v.Save(); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "the vault at %s is now protected by %s\n", v.Path(), describeProtection(mode))
+	return nil
+}
+
+func runPasswd(c *cli, args []string) error {
+	fs := c.flags("passwd")
+	vf := c.vaultFlags(fs)
+	newFile := fs.String("new-password-file", "", "read the new password from the first line of `file` ($DESKAUTH_NEW_PASSWORD also works)")
+	pos, err := c.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("passwd takes no arguments")
+	}
+	v, err := c.openVault(vf)
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	hasPW, hasOS := v.Protection()
+	if !hasPW {
+		return errors.New("this vault has no password (add one with deskauth-cli protect --password or --both)")
+	}
+	var p vault.Protection
+	if hasOS {
+		if p.Store, err = keyStore(); err != nil {
+			return err
+		}
+	}
+	if p.Password, err = c.newPassword(*newFile, envNewPassword); err != nil {
+		return err
+	}
+	if err := v.SetProtection(p); err != nil {
+		return err
+	}
+	if err := v.Save(); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "changed the password of %s\n", v.Path())
+	return nil
+}
+
+func runRestore(c *cli, args []string) error {
+	fs := c.flags("restore")
+	vf := c.vaultFlags(fs)
+	pos, err := c.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("restore takes no arguments")
+	}
+	path, err := c.vaultPath(vf)
+	if err != nil {
+		return err
+	}
+	if err := vault.RestoreBackup(path); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "restored %s from %s.bak; the damaged file is kept as %s.damaged\n", path, path, path)
+	return nil
+}
