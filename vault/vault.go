@@ -509,7 +509,7 @@ func RestoreBackup(path string) error {
 	if !ok {
 		return fmt.Errorf("%w: no intact backup at %s", ErrCorrupt, backupPath(path))
 	}
-	if old, err := os.ReadFile(path); err == nil && len(old) > 0 {
+	if old, err := os.ReadFile(path); err == nil {
 		if err := writeAtomic(path+".damaged", old); err != nil {
 			return fmt.Errorf("vault: keeping the damaged file failed: %v", err)
 		}
