@@ -1,0 +1,220 @@
+package capture
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"image"
+	"image/color"
+	"image/draw"
+	"io"
+	"log"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jezek/xgb"
+	"github.com/jezek/xgb/xproto"
+)
+
+// needTool skips when a tool is missing, unless DESKAUTH_REQUIRE_TOOLS=1 (as
+// make test sets), when a missing tool is a failure.
+func needTool(t testing.TB, name string) {
+	t.Helper()
+	if _, err := exec.LookPath(name); err != nil {
+		if os.Getenv("DESKAUTH_REQUIRE_TOOLS") == "1" {
+			t.Fatalf("%s is required (DESKAUTH_REQUIRE_TOOLS=1) but missing: %v", name, err)
+		}
+		t.Skipf("%s not installed: %v", name, err)
+	}
+}
+
+// startXvfb starts a private X server with one screen of the given geometry
+// ("4480x1440x24") and returns its DISPLAY. It is stopped when the test ends.
+func startXvfb(t testing.TB, geometry string) string {
+	t.Helper()
+	needTool(t, "Xvfb")
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", geometry, "-nolisten", "tcp", "-noreset")
+	cmd.ExtraFiles = []*os.File{w}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	t.Cleanup(func() {
+		cmd.Process.Signal(os.Interrupt)
+		cmd.Wait()
+	})
+	got := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(r).ReadString('\n')
+		r.Close()
+		got <- strings.TrimSpace(line)
+	}()
+	select {
+	case n := <-got:
+		if n == "" {
+			t.Fatal("Xvfb did not report a display number")
+		}
+		return ":" + n
+	case <-time.After(30 * time.Second):
+		t.Fatal("Xvfb did not start within 30 s")
+	}
+	return ""
+}
+
+// showWindow maps a real X window at p on display showing img, and keeps it
+// until the test ends. The server has processed everything when it returns.
+func showWindow(t testing.TB, displayName string, p image.Point, img image.Image) {
+	t.Helper()
+	quietXGB.Do(func() { xgb.Logger = log.New(io.Discard, "", 0) })
+	c, err := xgb.NewConnDisplay(displayName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	screen := xproto.Setup(c).DefaultScreen(c)
+	win, err := xproto.NewWindowId(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := img.Bounds()
+	err = xproto.CreateWindowChecked(c, screen.RootDepth, win, screen.Root, int16(p.X), int16(p.Y),
+		uint16(b.Dx()), uint16(b.Dy()), 0, xproto.WindowClassInputOutput, screen.RootVisual,
+		xproto.CwBackPixel|xproto.CwOverrideRedirect, []uint32{screen.WhitePixel, 1}).Check()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := xproto.MapWindowChecked(c, win).Check(); err != nil {
+		t.Fatal(err)
+	}
+	gc, err := xproto.NewGcontextId(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := xproto.CreateGCChecked(c, gc, xproto.Drawable(win), 0, nil).Check(); err != nil {
+		t.Fatal(err)
+	}
+	// PutImage in strips that fit the server's request size limit.
+	rows := max(1, (int(xproto.Setup(c).MaximumRequestLength)*4-64)/(b.Dx()*4))
+	for y := 0; y < b.Dy(); y += rows {
+		h := min(rows, b.Dy()-y)
+		data := make([]byte, 0, b.Dx()*h*4)
+		for yy := y; yy < y+h; yy++ {
+			for x := 0; x < b.Dx(); x++ {
+				r, g, bl, _ := img.At(b.Min.X+x, b.Min.Y+yy).RGBA()
+				data = append(data, byte(bl>>8), byte(g>>8), byte(r>>8), 0)
+			}
+		}
+		err := xproto.PutImageChecked(c, xproto.ImageFormatZPixmap, xproto.Drawable(win), gc,
+			uint16(b.Dx()), uint16(h), 0, int16(y), 0, screen.RootDepth, data).Check()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// codeCard is a white card with a QR code on it, the way a setup page shows
+// one, and where the code sits on the card.
+func codeCard(t testing.TB, text string, module int) (*image.RGBA, image.Rectangle) {
+	card := image.NewRGBA(image.Rect(0, 0, 60*module, 60*module))
+	draw.Draw(card, card.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
+	r := drawQR(t, card, image.Pt(module, module), text, module)
+	return card, r
+}
+
+// x11Env points the process at displayName as a plain X11 session.
+func x11Env(t *testing.T, displayName string) {
+	t.Setenv("DISPLAY", displayName)
+	t.Setenv("WAYLAND_DISPLAY", "")
+	t.Setenv("XDG_SESSION_TYPE", "x11")
+}
+
+func TestScanX11RealScreen(t *testing.T) {
+	dpy := startXvfb(t, "4480x1440x24")
+	x11Env(t, dpy)
+
+	// Nothing shown yet: a flat black root window.
+	_, err := Scan(context.Background())
+	if !errors.Is(err, ErrNoQR) || !strings.Contains(err.Error(), "on 1 display, 4480×1440 px") {
+		t.Fatalf("empty screen: %v; want ErrNoQR on 1 display, 4480×1440 px", err)
+	}
+
+	card, code := codeCard(t, uriRight, 5)
+	at := image.Pt(4480-card.Bounds().Dx()-10, 600) // far right
+	showWindow(t, dpy, at, card)
+	want := code.Add(at)
+
+	found, err := Scan(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found) != 1 || found[0].Text != uriRight || found[0].Kind != OTPAuth || found[0].Display != 0 {
+		t.Fatalf("found %+v; want %s on display 0", found, uriRight)
+	}
+	if !near(found[0].Bounds, want, 8) {
+		t.Errorf("bounds %v; want about %v", found[0].Bounds, want)
+	}
+
+	// Region: around the code, and then beside it.
+	found, err = Scan(context.Background(), Region(want.Inset(-30)))
+	if err != nil || len(found) != 1 || !near(found[0].Bounds, want, 8) {
+		t.Errorf("region around the code: %+v, %v", found, err)
+	}
+	_, err = Scan(context.Background(), Region(image.Rect(0, 0, 2000, 1440)))
+	if !errors.Is(err, ErrNoQR) || !strings.Contains(err.Error(), "in region 0,0 2000×1440") {
+		t.Errorf("region beside the code: %v; want ErrNoQR naming the region", err)
+	}
+}
+
+func TestScanNoDisplay(t *testing.T) {
+	t.Setenv("WAYLAND_DISPLAY", "")
+	t.Setenv("XDG_SESSION_TYPE", "")
+	t.Setenv("DISPLAY", "")
+	_, err := Scan(context.Background())
+	if !errors.Is(err, ErrNoDisplay) || !strings.Contains(err.Error(), "DISPLAY") {
+		t.Errorf("no DISPLAY: %v; want ErrNoDisplay mentioning DISPLAY", err)
+	}
+	t.Setenv("DISPLAY", ":4097")
+	_, err = Scan(context.Background())
+	if !errors.Is(err, ErrNoDisplay) || !strings.Contains(err.Error(), `cannot open X display ":4097"`) {
+		t.Errorf("unreachable DISPLAY: %v; want ErrNoDisplay naming it", err)
+	}
+}
+
+// BenchmarkScanLive is a live capture and decode of a 3840×2160 X screen
+// with one otpauth code at 4 px per module among other windows. Target:
+// 250 ms per scan.
+func BenchmarkScanLive(b *testing.B) {
+	dpy := startXvfb(b, "3840x2160x24")
+	b.Setenv("DISPLAY", dpy)
+	b.Setenv("WAYLAND_DISPLAY", "")
+	b.Setenv("XDG_SESSION_TYPE", "x11")
+	// Busy surroundings: grey panels with text-like stripes.
+	busy := image.NewRGBA(image.Rect(0, 0, 1800, 1000))
+	for y := 0; y < 1000; y++ {
+		for x := 0; x < 1800; x++ {
+			v := uint8(230)
+			if y%24 < 12 && (x/7+y/24)%5 != 0 {
+				v = 40
+			}
+			busy.SetRGBA(x, y, color.RGBA{v, v, v, 255})
+		}
+	}
+	showWindow(b, dpy, image.Pt(100, 100), busy)
+	showWindow(b, dpy, image.Pt(1950, 1100), busy)
+	card, _ := codeCard(b, uriMain1, 4)
+	showWindow(b, dpy, image.Pt(2900, 300), card)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		found, err := Scan(context.Background())
+		if err != nil || len(found) != 1 || found[0].Text != uriMain1 {
+			b.Fatalf("Scan = %+v, %v", found, err)
+		}
+	}
+}
