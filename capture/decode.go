@@ -37,9 +37,7 @@ func Decode(img image.Image) ([]Code, error) {
 	if b.Empty() {
 		return nil, ErrNoQR
 	}
-	g := toGray(img)
-	defer putBuf(g.pix)
-	codes := decodeGray(g)
+	codes := decodeImage(img)
 	if len(codes) == 0 {
 		return nil, ErrNoQR
 	}
@@ -50,27 +48,56 @@ func Decode(img image.Image) ([]Code, error) {
 	return codes, nil
 }
 
-// decodeGray runs the passes from fastest to slowest and stops at the first
-// that finds anything.
-func decodeGray(g gray) []Code {
+// halfResMin is the smallest image (both sides) that is searched at half
+// resolution first: screens, not photos of a single code.
+const halfResMin = 1000
+
+// decodeImage runs the passes from the cheapest to the dearest and stops
+// after the first one that finds anything. On a screen the first pass,
+// at half resolution, finds a code of 4 or more pixels a module; the
+// later passes are for small modules, white-on-dark codes, and codes the
+// detector only finds on a second look.
+func decodeImage(img image.Image) []Code {
 	var s scan
-	for _, pass := range []func(*scan, gray){
-		(*scan).fast,
-		(*scan).harder,
-		(*scan).inverted,
-	} {
-		pass(&s, g)
+	b := img.Bounds()
+	if b.Dx() >= halfResMin && b.Dy() >= halfResMin/2 {
+		half := halfGray(img)
+		s.scale = 2
+		s.fast(half)
+		if len(s.codes) == 0 {
+			invert(half)
+			s.fast(half)
+		}
+		putBuf(half.pix)
 		if len(s.codes) > 0 {
-			break
+			return s.codes
 		}
 	}
-	return s.codes
+	full := toGray(img)
+	defer putBuf(full.pix)
+	s.scale = 1
+	for _, inverted := range []bool{false, true} {
+		if inverted {
+			invert(full)
+		}
+		s.fast(full)
+		if len(s.codes) == 0 {
+			s.harder(full)
+		}
+		if len(s.codes) > 0 {
+			return s.codes
+		}
+	}
+	return nil
 }
 
 // scan collects codes across passes, skipping texts it already has.
 type scan struct {
 	codes []Code
 	dec   *decoder.Decoder
+	// scale maps the plane being searched back to the image: 2 for a half
+	// resolution plane.
+	scale int
 }
 
 func (s *scan) add(text string, r image.Rectangle) bool {
@@ -79,6 +106,7 @@ func (s *scan) add(text string, r image.Rectangle) bool {
 			return false
 		}
 	}
+	r = image.Rectangle{r.Min.Mul(s.scale), r.Max.Mul(s.scale)}
 	s.codes = append(s.codes, Code{text, r})
 	return true
 }
@@ -88,6 +116,14 @@ func (s *scan) decoder() *decoder.Decoder {
 		s.dec = decoder.NewDecoder()
 	}
 	return s.dec
+}
+
+// invert turns g into its negative, for light codes on dark backgrounds:
+// gozxing ignores its ALSO_INVERTED hint.
+func invert(g gray) {
+	for i, v := range g.pix {
+		g.pix[i] = 255 - v
+	}
 }
 
 var tryHarder = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
@@ -109,18 +145,6 @@ func (s *scan) harder(g gray) {
 	s.multi(m, tryHarder)
 }
 
-func (s *scan) inverted(g gray) {
-	inv := gray{getBuf(len(g.pix)), g.w, g.h}
-	defer putBuf(inv.pix)
-	for i, v := range g.pix {
-		inv.pix[i] = 255 - v
-	}
-	s.fast(inv)
-	if len(s.codes) == 0 {
-		s.harder(inv)
-	}
-}
-
 func binarize(g gray) (*gozxing.BitMatrix, error) {
 	src, err := gozxing.NewPlanarYUVLuminanceSource(g.pix, g.w, g.h, 0, 0, g.w, g.h, false)
 	if err != nil {
@@ -137,10 +161,11 @@ func (s *scan) detectLoop(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType
 		if err != nil {
 			return
 		}
-		if !s.decodeDetected(det, hints) {
+		r, ok := s.decodeDetected(det, hints)
+		if !ok {
 			return
 		}
-		blank(m, s.codes[len(s.codes)-1].Bounds)
+		blank(m, r)
 	}
 }
 
@@ -156,18 +181,20 @@ func (s *scan) multi(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]inte
 	}
 }
 
-// decodeDetected decodes one detector result and records it; false when
-// it does not decode.
-func (s *scan) decodeDetected(det *common.DetectorResult, hints map[gozxing.DecodeHintType]interface{}) bool {
+// decodeDetected decodes one detector result and records it. It returns
+// where the code is in the plane searched, and false when it does not
+// decode.
+func (s *scan) decodeDetected(det *common.DetectorResult, hints map[gozxing.DecodeHintType]interface{}) (image.Rectangle, bool) {
 	res, err := s.decoder().Decode(det.GetBits(), hints)
 	if err != nil {
-		return false
+		return image.Rectangle{}, false
 	}
 	if md, ok := res.GetOther().(*decoder.QRCodeDecoderMetaData); ok {
 		md.ApplyMirroredCorrection(det.GetPoints())
 	}
-	s.add(res.GetText(), codeBounds(det.GetPoints(), det.GetBits().GetWidth()))
-	return true
+	r := codeBounds(det.GetPoints(), det.GetBits().GetWidth())
+	s.add(res.GetText(), r)
+	return r, true
 }
 
 type moduleSizer interface {

@@ -61,7 +61,7 @@ func LoadImage(r io.Reader) (img image.Image, err error) {
 		if err := checkConfig(bytes.NewReader(head)); err != nil {
 			return nil, err
 		}
-		return decodeImage(br)
+		return readImage(br)
 	}
 	if err := checkConfig(bufio.NewReader(rs)); err != nil {
 		return nil, err
@@ -69,7 +69,7 @@ func LoadImage(r io.Reader) (img image.Image, err error) {
 	if _, err := rs.Seek(start, io.SeekStart); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadImage, err)
 	}
-	return decodeImage(bufio.NewReader(rs))
+	return readImage(bufio.NewReader(rs))
 }
 
 func checkConfig(r io.Reader) error {
@@ -88,7 +88,7 @@ func checkConfig(r io.Reader) error {
 	return nil
 }
 
-func decodeImage(r io.Reader) (image.Image, error) {
+func readImage(r io.Reader) (image.Image, error) {
 	img, _, err := image.Decode(r)
 	if err != nil {
 		return nil, badImage(err)

@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"encoding/binary"
 	"image"
 	"image/color"
 	"sync"
@@ -51,26 +52,11 @@ func toGray(img image.Image) gray {
 	switch m := img.(type) {
 	case *image.RGBA:
 		for y := 0; y < h; y++ {
-			row := m.Pix[(y)*m.Stride : (y)*m.Stride+4*w]
-			out := pix[y*w : y*w+w]
-			for x := range out {
-				p := row[4*x : 4*x+4 : 4*x+4]
-				// Premultiplied: composite over white by adding the
-				// missing coverage.
-				l := uint32(luma(uint32(p[0]), uint32(p[1]), uint32(p[2])))
-				out[x] = byte(l + 255 - uint32(p[3]))
-			}
+			rgbaRow(pix[y*w:y*w+w], m.Pix[y*m.Stride:y*m.Stride+4*w])
 		}
 	case *image.NRGBA:
 		for y := 0; y < h; y++ {
-			row := m.Pix[y*m.Stride : y*m.Stride+4*w]
-			out := pix[y*w : y*w+w]
-			for x := range out {
-				p := row[4*x : 4*x+4 : 4*x+4]
-				l := uint32(luma(uint32(p[0]), uint32(p[1]), uint32(p[2])))
-				a := uint32(p[3])
-				out[x] = byte((l*a + 255*(255-a) + 127) / 255)
-			}
+			nrgbaRow(pix[y*w:y*w+w], m.Pix[y*m.Stride:y*m.Stride+4*w])
 		}
 	case *image.Gray:
 		for y := 0; y < h; y++ {
@@ -94,4 +80,81 @@ func toGray(img image.Image) gray {
 		}
 	}
 	return gray{pix, w, h}
+}
+
+// rgbaRow converts one row of premultiplied RGBA to luminance, composited
+// over white by adding back the uncovered part (255-alpha).
+func rgbaRow(out, in []byte) {
+	in = in[:4*len(out)]
+	for x := range out {
+		v := binary.LittleEndian.Uint32(in[4*x:])
+		l := (wr*(v&0xff) + wg*(v>>8&0xff) + wb*(v>>16&0xff) + 512) >> 10
+		out[x] = byte(l + 255 - v>>24)
+	}
+}
+
+// nrgbaRow converts one row of non-premultiplied RGBA over white.
+func nrgbaRow(out, in []byte) {
+	for x := range out {
+		p := in[4*x : 4*x+4 : 4*x+4]
+		l := (wr*uint32(p[0]) + wg*uint32(p[1]) + wb*uint32(p[2]) + 512) >> 10
+		if a := uint32(p[3]); a != 255 {
+			l = (l*a + 255*(255-a) + 127) / 255
+		}
+		out[x] = byte(l)
+	}
+}
+
+// halfGray converts img to luminance at half its width and height, each
+// output pixel the mean of a 2×2 block. A screen-sized code at 100 %
+// scaling has 4 or more pixels a module, so half resolution still reads
+// it, and binarizing and searching a quarter of the pixels is what makes
+// the first pass fast. Screens come as RGBA; other types go through
+// toGray first.
+func halfGray(img image.Image) gray {
+	b := img.Bounds()
+	w, h := b.Dx()/2, b.Dy()/2
+	pix := getBuf(w * h)
+	switch m := img.(type) {
+	case *image.RGBA:
+		for y := 0; y < h; y++ {
+			r0 := m.Pix[2*y*m.Stride:][:8*w]
+			r1 := m.Pix[(2*y+1)*m.Stride:][:8*w]
+			halfRGBARow(pix[y*w:y*w+w], r0, r1)
+		}
+	default:
+		full := toGray(img)
+		for y := 0; y < h; y++ {
+			r0 := full.pix[2*y*full.w:][:2*w]
+			r1 := full.pix[(2*y+1)*full.w:][:2*w]
+			out := pix[y*w : y*w+w]
+			for x := range out {
+				out[x] = byte((uint32(r0[2*x]) + uint32(r0[2*x+1]) + uint32(r1[2*x]) + uint32(r1[2*x+1]) + 2) >> 2)
+			}
+		}
+		putBuf(full.pix)
+	}
+	return gray{pix, w, h}
+}
+
+// halfRGBARow averages 2×2 blocks of premultiplied RGBA from two rows.
+// It adds channels of two pixels at once in 16-bit lanes of a uint64
+// (four bytes summed never exceed 16 bits): the conversion is the largest
+// cost of the fast pass, and this halves it.
+func halfRGBARow(out, r0, r1 []byte) {
+	r0 = r0[:8*len(out)]
+	r1 = r1[:8*len(out)]
+	const m = 0x00ff00ff00ff00ff
+	for x := range out {
+		a := binary.LittleEndian.Uint64(r0[8*x:])
+		c := binary.LittleEndian.Uint64(r1[8*x:])
+		rb := a&m + c&m       // R, B, R, B of the two columns
+		ga := a>>8&m + c>>8&m // G, A, G, A
+		rb += rb >> 32        // both columns in the low lanes
+		ga += ga >> 32
+		rs, bs := uint32(rb&0xffff), uint32(rb>>16&0xffff)
+		gs, as := uint32(ga&0xffff), uint32(ga>>16&0xffff)
+		l := (wr*rs + wg*gs + wb*bs + 2048) >> 12
+		out[x] = byte(l + 255 - (as+2)>>2)
+	}
 }
