@@ -24,3 +24,19 @@ func TestDPAPI(t *testing.T) {
 func underWine() bool {
 	return windows.NewLazySystemDLL("ntdll.dll").NewProc("wine_get_version").Find() == nil
 }
+
+func BenchmarkDPAPIUnwrap(b *testing.B) {
+	s, err := keystore.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	blob, err := s.Wrap("bench", make([]byte, keystore.KeySize))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := s.Unwrap("bench", blob); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -60,3 +60,28 @@ func TestOSKeyringItemDeletedOutside(t *testing.T) {
 		t.Fatalf("Unwrap with a foreign item: %v, want ErrKeyMissing", err)
 	}
 }
+
+// BenchmarkOSKeyringUnwrap is one os-slot unlock against the real store: a
+// D-Bus round trip to the Secret Service (or a call to the Keychain). Run it
+// inside a session as scripts/test-secret-service.sh sets one up, with
+// DESKAUTH_KEYSTORE_REAL=1.
+func BenchmarkOSKeyringUnwrap(b *testing.B) {
+	if os.Getenv(realStoreEnv) != "1" {
+		b.Skipf("needs a real key store session (%s=1)", realStoreEnv)
+	}
+	s, err := keystore.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	const id = "keystore-bench"
+	b.Cleanup(func() { s.Delete(id) })
+	blob, err := s.Wrap(id, make([]byte, keystore.KeySize))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := s.Unwrap(id, blob); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
