@@ -1,0 +1,157 @@
+package timesync
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Checker keeps the PC clock's offset against one source up to date and gives
+// the corrected time. A failed check keeps the last good offset, so a laptop
+// that goes offline keeps producing the right codes. Its methods are safe for
+// concurrent use.
+type Checker struct {
+	src Source
+	opt Options
+
+	mu sync.Mutex
+	st Status
+}
+
+// Status is what the UI shows about the time check.
+type Status struct {
+	Source Source
+	// Offset is the last good offset (positive: PC clock behind) and RTT the
+	// round trip of that check; both are zero until a check succeeds.
+	Offset time.Duration
+	RTT    time.Duration
+	// Checked is the PC time of the last check, good or failed; Good that of
+	// the last good one. Zero means never.
+	Checked time.Time
+	Good    time.Time
+	// Err is the last check's error, nil if it succeeded.
+	Err error
+	// Applied reports whether Now adds Offset: only when |Offset| > Threshold.
+	Applied bool
+}
+
+// NewChecker returns a Checker for src. It does not measure anything until
+// Check or Start is called; until then Now is the OS clock.
+func NewChecker(src Source, opt Options) *Checker {
+	return &Checker{src: src, opt: opt, st: Status{Source: src}}
+}
+
+// Now returns the corrected time: the OS clock plus the last good offset when
+// that offset is larger than Threshold, else the OS clock as is.
+func (c *Checker) Now() time.Time {
+	now := c.opt.clock()()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.st.Applied {
+		return now.Add(c.st.Offset)
+	}
+	return now
+}
+
+// Status returns the state of the last check.
+func (c *Checker) Status() Status {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.st
+}
+
+// Check measures the offset now ("Check time now"). On success the new
+// offset takes effect; on failure the last good offset stays in effect and
+// the error is recorded in the status and returned. With the None source it
+// does nothing and returns the status.
+func (c *Checker) Check(ctx context.Context) (Status, error) {
+	if c.src.Kind == None {
+		return c.Status(), nil
+	}
+	m, err := Query(ctx, c.src, c.opt)
+	c.mu.Lock()
+	if err != nil {
+		c.st.Err = err
+		c.st.Checked = c.opt.clock()()
+	} else {
+		c.st.Offset, c.st.RTT, c.st.Err = m.Offset, m.RTT, nil
+		c.st.Checked, c.st.Good = m.At, m.At
+		c.st.Applied = m.Offset > Threshold || m.Offset < -Threshold
+	}
+	st := c.st
+	c.mu.Unlock()
+	if c.opt.OnUpdate != nil {
+		c.opt.OnUpdate(st)
+	}
+	return st, err
+}
+
+// Start checks at once and then every Options.Interval (six hours by
+// default) in a goroutine, until ctx is done. The returned channel is closed
+// when that goroutine has exited. With the None source nothing is started and
+// the channel is already closed.
+func (c *Checker) Start(ctx context.Context) <-chan struct{} {
+	done := make(chan struct{})
+	if c.src.Kind == None {
+		close(done)
+		return done
+	}
+	interval := c.opt.Interval
+	if interval <= 0 {
+		interval = DefaultInterval
+	}
+	go func() {
+		defer close(done)
+		c.Check(ctx)
+		tick := time.NewTicker(interval)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				c.Check(ctx)
+			}
+		}
+	}()
+	return done
+}
+
+// Message is a one-line English summary for a notice, such as
+// "PC clock is 42 s behind; codes corrected" or "Time check failed (no
+// answer: connection refused); using the last good offset of 42 s".
+func (s Status) Message() string {
+	switch {
+	case s.Source.Kind == None:
+		return "No time source set; codes use the PC clock"
+	case s.Checked.IsZero():
+		return "Time not checked yet; codes use the PC clock"
+	case s.Err != nil:
+		// The source is shown elsewhere; keep the cause short.
+		cause := strings.TrimPrefix(s.Err.Error(), s.Source.String()+": ")
+		switch {
+		case s.Good.IsZero():
+			return fmt.Sprintf("Time check failed (%s); using the PC clock", cause)
+		case s.Applied:
+			return fmt.Sprintf("Time check failed (%s); using the last good offset of %s%s",
+				cause, sign(s.Offset), humanDuration(s.Offset))
+		}
+		return fmt.Sprintf("Time check failed (%s); the last check found the PC clock right", cause)
+	case s.Applied:
+		dir := "behind"
+		if s.Offset < 0 {
+			dir = "ahead"
+		}
+		return fmt.Sprintf("PC clock is %s %s; codes corrected", humanDuration(s.Offset), dir)
+	}
+	return fmt.Sprintf("PC clock is right (off by %s)", humanDuration(s.Offset))
+}
+
+func sign(d time.Duration) string {
+	if d < 0 {
+		return "-"
+	}
+	return ""
+}
