@@ -4,16 +4,30 @@
 // Usage:
 //
 //	deskauth [--vault PATH]
+//
+// Without --vault it uses $DESKAUTH_VAULT, a deskauth.vault beside the
+// program (portable mode), or the user's config folder, in that order.
 package main
 
 import (
 	"flag"
+	"fmt"
+	"os"
 
 	"github.com/deskauth/deskauth/app"
+	"github.com/deskauth/deskauth/vault"
 )
 
 func main() {
-	vaultPath := flag.String("vault", "", "vault file (default: DESKAUTH_VAULT, a portable deskauth.vault, or the user config folder)")
+	path := flag.String("vault", "", "the vault file to open")
 	flag.Parse()
-	app.Run(*vaultPath)
+	if *path == "" {
+		p, err := vault.DefaultPath()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "deskauth:", err)
+			os.Exit(1)
+		}
+		*path = p
+	}
+	app.Run(*path)
 }
