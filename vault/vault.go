@@ -114,7 +114,9 @@ type contents struct {
 }
 
 // Open unlocks the vault at path and holds its lock until Close, so that a
-// second writer gets ErrLocked. Use it when the vault will be edited.
+// second writer gets ErrLocked. Use it when the vault will be edited. Pass
+// the OS key store in u even when unlocking with the password: SetProtection
+// needs it to delete the key of a dropped OS slot.
 //
 // A missing file gives an error wrapping fs.ErrNotExist; a damaged one
 // ErrCorrupt, as a *BackupError when path+".bak" is intact; a file from a
@@ -501,8 +503,12 @@ func RestoreBackup(path string) error {
 	}
 	defer releaseLock(l)
 	if cur, err := os.ReadFile(path); err == nil {
-		if _, err := decodeFile(cur); err == nil {
+		_, err := decodeFile(cur)
+		if err == nil {
 			return fmt.Errorf("%s is not damaged, so its backup was not restored", path)
+		}
+		if errors.Is(err, ErrNewerVersion) {
+			return fmt.Errorf("%s: %w; its backup was not restored", path, err)
 		}
 	}
 	bak, ok := intactBackup(path)

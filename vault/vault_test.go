@@ -1,0 +1,511 @@
+package vault
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/deskauth/deskauth/vault/keystore"
+)
+
+// cheapKDF lowers the Argon2id cost of new password slots for one test.
+func cheapKDF(t testing.TB) {
+	t.Cleanup(SetArgon2CostForTests(1, 64, 1))
+}
+
+func pw(s string) Unlocker {
+	return Unlocker{Password: func() ([]byte, error) { return []byte(s), nil }}
+}
+
+// noPrompt fails the test if the password is asked for.
+func noPrompt(t *testing.T) func() ([]byte, error) {
+	return func() ([]byte, error) {
+		t.Helper()
+		t.Error("the password was asked for")
+		return nil, errors.New("no password")
+	}
+}
+
+func sampleAccounts() []Account {
+	return []Account{
+		{Issuer: "GitHub", Name: "alice@example.com", Kind: TOTP, Algorithm: SHA1, Digits: 6, Period: 30, Secret: []byte("12345678901234567890")},
+		{Issuer: "銀行", Name: "山田", Kind: HOTP, Algorithm: SHA256, Digits: 8, Counter: 42, Secret: []byte{0, 1, 2, 3, 255}},
+		{Issuer: "Steam", Name: "gamer", Kind: Steam, Algorithm: SHA1, Digits: 5, Period: 30, Secret: []byte("steam-secret")},
+	}
+}
+
+func sameAccounts(t *testing.T, got, want []Account) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("got %d accounts, want %d", len(got), len(want))
+	}
+	for i := range got {
+		if !got[i].Equal(want[i]) {
+			t.Fatalf("account %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}
+
+// newVault creates a vault at dir/v.vault with the accounts and saves it.
+func newVault(t *testing.T, p Protection, accts []Account) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "v.vault")
+	v, err := Create(path, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	v.Accounts = accts
+	v.Settings.TimeSource = "ntp://ntp.nict.jp"
+	if err := v.Save(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestRoundTrip(t *testing.T) {
+	cheapKDF(t)
+	store := keystore.NewMemory()
+	for _, tc := range []struct {
+		name string
+		p    Protection
+		u    []Unlocker // each must open it
+	}{
+		{"password", Protection{Password: []byte("correct horse")}, []Unlocker{pw("correct horse")}},
+		{"os", Protection{Store: store}, []Unlocker{{Store: store, Password: noPrompt(t)}}},
+		{"both", Protection{Password: []byte("pw"), Store: store}, []Unlocker{
+			{Store: store, Password: noPrompt(t)}, pw("pw"),
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := newVault(t, tc.p, sampleAccounts())
+			for _, u := range tc.u {
+				for _, open := range []func(string, Unlocker) (*Vault, error){Open, Read} {
+					v, err := open(path, u)
+					if err != nil {
+						t.Fatal(err)
+					}
+					sameAccounts(t, v.Accounts, sampleAccounts())
+					if v.Settings.TimeSource != "ntp://ntp.nict.jp" {
+						t.Errorf("Settings = %+v", v.Settings)
+					}
+					gotPW, gotOS := v.Protection()
+					if gotPW != (tc.p.Password != nil) || gotOS != (tc.p.Store != nil) {
+						t.Errorf("Protection() = %v, %v", gotPW, gotOS)
+					}
+					// Save again (no changes) and reopen: still the same.
+					if err := v.Save(); err != nil {
+						t.Fatal(err)
+					}
+					v.Close()
+				}
+			}
+			data, _ := os.ReadFile(path)
+			for _, secret := range []string{"12345678901234567890", "alice", "GitHub", "steam-secret"} {
+				if bytes.Contains(data, []byte(secret)) {
+					t.Errorf("the file holds %q in clear", secret)
+				}
+			}
+		})
+	}
+}
+
+// TestFreshSaltEverySave: each save draws a new salt and nonces, so two
+// files never share a derived key or a nonce.
+func TestFreshSaltEverySave(t *testing.T) {
+	cheapKDF(t)
+	path := newVault(t, Protection{Password: []byte("pw")}, sampleAccounts())
+	seen := map[string]bool{}
+	v, err := Open(path, pw("pw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	for i := range 5 {
+		if i > 0 {
+			if err := v.Save(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		data, _ := os.ReadFile(path)
+		parts, err := decodeFile(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := parts.Header.Password
+		for _, k := range []string{"salt" + string(s.Salt[:]), "nonce" + string(s.Nonce[:]), "pnonce" + string(parts.Header.Nonce[:])} {
+			if seen[k] {
+				t.Fatalf("save %d reused a salt or nonce", i)
+			}
+			seen[k] = true
+		}
+		if s.KDF != (kdfParams{1, 64, 1}) {
+			t.Fatalf("slot KDF = %+v, want the test cost", s.KDF)
+		}
+	}
+}
+
+// TestBothSlotsOpenedByOSKeepPassword: a vault with both slots, opened and
+// saved through the OS slot (password unknown), still opens with the password.
+func TestBothSlotsOpenedByOSKeepPassword(t *testing.T) {
+	cheapKDF(t)
+	store := keystore.NewMemory()
+	path := newVault(t, Protection{Password: []byte("pw"), Store: store}, sampleAccounts())
+	v, err := Open(path, Unlocker{Store: store, Password: noPrompt(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Accounts = v.Accounts[:1]
+	if err := v.Save(); err != nil {
+		t.Fatal(err)
+	}
+	v.Close()
+	v, err = Read(path, pw("pw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	sameAccounts(t, v.Accounts, sampleAccounts()[:1])
+}
+
+func TestWrongPassword(t *testing.T) {
+	cheapKDF(t)
+	path := newVault(t, Protection{Password: []byte("right")}, sampleAccounts())
+	before, _ := os.ReadFile(path)
+	bakBefore, _ := os.ReadFile(path + ".bak")
+	for _, open := range []func(string, Unlocker) (*Vault, error){Open, Read} {
+		_, err := open(path, pw("wrong"))
+		if !errors.Is(err, ErrWrongPassword) || errors.Is(err, ErrCorrupt) {
+			t.Fatalf("err = %v, want ErrWrongPassword only", err)
+		}
+		if err.Error() != "wrong password" {
+			t.Errorf("message %q", err)
+		}
+	}
+	if _, err := Open(path, Unlocker{}); !errors.Is(err, ErrPasswordRequired) {
+		t.Fatalf("no password: err = %v", err)
+	}
+	after, _ := os.ReadFile(path)
+	if !bytes.Equal(before, after) {
+		t.Fatal("a failed open changed the file")
+	}
+	if bakAfter, _ := os.ReadFile(path + ".bak"); !bytes.Equal(bakBefore, bakAfter) {
+		t.Fatal("a failed open changed the backup")
+	}
+}
+
+func TestOSKeyMissing(t *testing.T) {
+	cheapKDF(t)
+	store := keystore.NewMemory()
+	path := newVault(t, Protection{Store: store}, sampleAccounts())
+	v, err := Open(path, Unlocker{Store: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := vaultIDString(v.id)
+	v.Close()
+	if err := store.Delete(id); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Open(path, Unlocker{Store: store})
+	if !errors.Is(err, keystore.ErrKeyMissing) {
+		t.Fatalf("err = %v, want keystore.ErrKeyMissing", err)
+	}
+	if !strings.Contains(err.Error(), "OS key store no longer has this vault's key") {
+		t.Errorf("message %q", err)
+	}
+	// No store at all.
+	if _, err := Open(path, Unlocker{}); !errors.Is(err, keystore.ErrUnavailable) {
+		t.Fatalf("no store: err = %v, want keystore.ErrUnavailable", err)
+	}
+	store.SetUnavailable(true)
+	if _, err := Open(path, Unlocker{Store: store}); !errors.Is(err, keystore.ErrUnavailable) {
+		t.Fatalf("store down: err = %v", err)
+	}
+}
+
+// shortKeyStore returns a key of the wrong length, as a broken or hostile
+// store might.
+type shortKeyStore struct{ keystore.Store }
+
+func (s shortKeyStore) Unwrap(id string, blob []byte) ([]byte, error) {
+	k, err := s.Store.Unwrap(id, blob)
+	if err != nil {
+		return nil, err
+	}
+	return k[:31], nil
+}
+
+func TestOSWrongKeyLength(t *testing.T) {
+	cheapKDF(t)
+	store := keystore.NewMemory()
+	path := newVault(t, Protection{Store: store}, sampleAccounts())
+	_, err := Open(path, Unlocker{Store: shortKeyStore{store}})
+	if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "31-byte key") {
+		t.Fatalf("err = %v, want ErrCorrupt about a 31-byte key", err)
+	}
+}
+
+func TestProtectionChanges(t *testing.T) {
+	cheapKDF(t)
+	store := keystore.NewMemory()
+	path := newVault(t, Protection{Password: []byte("one")}, sampleAccounts())
+	steps := []struct {
+		p    Protection
+		open Unlocker
+		fail Unlocker // must no longer open it
+	}{
+		{Protection{Store: store}, Unlocker{Store: store, Password: noPrompt(t)}, pw("one")},
+		{Protection{Password: []byte("two"), Store: store}, pw("two"), pw("one")},
+		{Protection{Password: []byte("three")}, pw("three"), Unlocker{Store: store}},
+	}
+	prev := pw("one")
+	for i, s := range steps {
+		// The store is offered as the CLI and app do, so that dropping the
+		// OS slot can delete its key.
+		v, err := Open(path, Unlocker{Store: store, Password: prev.Password})
+		if err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+		oldMaster, oldBlob := bytes.Clone(v.master), v.osBlob
+		if err := v.SetProtection(s.p); err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Equal(oldMaster, v.master) {
+			t.Fatalf("step %d: the master key was not replaced", i)
+		}
+		if err := v.Save(); err != nil {
+			t.Fatal(err)
+		}
+		id := vaultIDString(v.id)
+		v.Close()
+		v, err = Read(path, s.open)
+		if err != nil {
+			t.Fatalf("step %d: reopen: %v", i, err)
+		}
+		sameAccounts(t, v.Accounts, sampleAccounts())
+		v.Close()
+		if _, err := Read(path, s.fail); err == nil {
+			t.Fatalf("step %d: the old protection still opens the vault", i)
+		}
+		if s.p.Store == nil && oldBlob != nil {
+			// Dropping the OS slot deletes the key from the store.
+			if _, err := store.Unwrap(id, oldBlob); !errors.Is(err, keystore.ErrKeyMissing) {
+				t.Errorf("step %d: the store still has the key: %v", i, err)
+			}
+		}
+		prev = s.open
+	}
+	v, err := Open(path, prev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	if err := v.SetProtection(Protection{}); err == nil {
+		t.Fatal("a vault without any slot was accepted")
+	}
+	if err := v.SetProtection(Protection{Password: []byte{}}); err == nil {
+		t.Fatal("an empty password was accepted")
+	}
+}
+
+// randomVaultAccount makes a valid account with random fields.
+func randomVaultAccount(r *rand.Rand, i int) Account {
+	kinds := []Kind{TOTP, HOTP, Steam}
+	algs := []Algorithm{SHA1, SHA256, SHA512}
+	a := Account{
+		Issuer:    randomText(r),
+		Name:      fmt.Sprintf("%s-%d", randomText(r), i),
+		Kind:      kinds[r.IntN(3)],
+		Algorithm: algs[r.IntN(3)],
+		Digits:    MinDigits + r.IntN(MaxDigits-MinDigits+1),
+		Period:    1 + r.IntN(300),
+		Secret:    make([]byte, 1+r.IntN(64)),
+	}
+	for j := range a.Secret {
+		a.Secret[j] = byte(r.Uint32())
+	}
+	switch a.Kind {
+	case HOTP:
+		a.Period, a.Counter = 0, r.Uint64()
+	case Steam:
+		a.Algorithm, a.Digits = SHA1, SteamDigits
+	}
+	return a
+}
+
+func randomText(r *rand.Rand) string {
+	alphabet := []rune("abcXYZ 0123_-:@.\"\\/\u00e9\u65e5\u672c\U0001F511\t")
+	n := r.IntN(12)
+	var b strings.Builder
+	for range n {
+		b.WriteRune(alphabet[r.IntN(len(alphabet))])
+	}
+	return b.String()
+}
+
+// TestPropertyRandomAccounts: any set of valid accounts, saved and reopened,
+// comes back field for field, in order.
+func TestPropertyRandomAccounts(t *testing.T) {
+	cheapKDF(t)
+	r := rand.New(rand.NewPCG(1, 2))
+	store := keystore.NewMemory()
+	path := filepath.Join(t.TempDir(), "p.vault")
+	v, err := Create(path, Protection{Password: []byte("pw"), Store: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	for iter := range 60 {
+		var want []Account
+		for i := range r.IntN(40) {
+			want = append(want, randomVaultAccount(r, i))
+		}
+		v.Accounts = want
+		v.Settings.TimeSource = randomText(r)
+		if err := v.Save(); err != nil {
+			t.Fatalf("iteration %d: %v", iter, err)
+		}
+		u := Unlocker{Store: store}
+		if iter%2 == 1 {
+			u = pw("pw")
+		}
+		got, err := Read(path, u)
+		if err != nil {
+			t.Fatalf("iteration %d: %v", iter, err)
+		}
+		sameAccounts(t, got.Accounts, want)
+		if got.Settings != v.Settings {
+			t.Fatalf("settings %+v, want %+v", got.Settings, v.Settings)
+		}
+		got.Close()
+	}
+}
+
+func TestSaveRejectsInvalidAccount(t *testing.T) {
+	cheapKDF(t)
+	path := newVault(t, Protection{Password: []byte("pw")}, sampleAccounts())
+	before, _ := os.ReadFile(path)
+	v, err := Open(path, pw("pw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	v.Accounts[0].Digits = 99
+	if err := v.Save(); !errors.Is(err, ErrInvalidAccount) {
+		t.Fatalf("err = %v", err)
+	}
+	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+		t.Fatal("the file changed")
+	}
+}
+
+func TestAddAndMatch(t *testing.T) {
+	v := &Vault{}
+	for _, a := range sampleAccounts() {
+		if err := v.Add(a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dup := sampleAccounts()[0]
+	dup.Issuer = "github"
+	if err := v.Add(dup); !errors.Is(err, ErrDuplicate) {
+		t.Fatalf("duplicate: %v", err)
+	}
+	bad := sampleAccounts()[0]
+	bad.Name, bad.Secret = "x", nil
+	if err := v.Add(bad); !errors.Is(err, ErrInvalidAccount) {
+		t.Fatalf("invalid: %v", err)
+	}
+	v.Accounts = append(v.Accounts, Account{Issuer: "GitHub Enterprise", Name: "alice@example.com"})
+	for q, want := range map[string][]int{
+		"":                           {0, 1, 2, 3},
+		"git":                        {0, 3},
+		"GitHub (alice@example.com)": {0},
+		"github:alice@example.com":   {0},
+		"山田":                         {1},
+		"nothing":                    nil,
+	} {
+		if got := v.Match(q); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("Match(%q) = %v, want %v", q, got, want)
+		}
+	}
+}
+
+func TestCreateRefusesExisting(t *testing.T) {
+	cheapKDF(t)
+	path := filepath.Join(t.TempDir(), "v.vault")
+	if err := os.WriteFile(path, []byte{0, 0, 0}, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Create(path, Protection{Password: []byte("pw")}); !errors.Is(err, fs.ErrExist) {
+		t.Fatalf("err = %v, want fs.ErrExist", err)
+	}
+	if data, _ := os.ReadFile(path); !bytes.Equal(data, []byte{0, 0, 0}) {
+		t.Fatal("Create touched the existing file")
+	}
+}
+
+func TestOpenMissing(t *testing.T) {
+	_, err := Open(filepath.Join(t.TempDir(), "none.vault"), pw("x"))
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestFileModes(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("POSIX modes; Windows gets a user-only DACL (save_windows.go)")
+	}
+	cheapKDF(t)
+	path := newVault(t, Protection{Password: []byte("pw")}, sampleAccounts())
+	v, err := Open(path, pw("pw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Save(); err != nil {
+		t.Fatal(err)
+	}
+	v.Close()
+	for _, p := range []string{path, path + ".bak", path + ".lock"} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s has mode %v, want 0600", filepath.Base(p), fi.Mode().Perm())
+		}
+	}
+	fi, _ := os.Stat(filepath.Dir(path))
+	_ = fi // t.TempDir's own mode is not ours to judge
+	sub := filepath.Join(t.TempDir(), "new", "DeskAuth", "v.vault")
+	v, err = Create(sub, Protection{Password: []byte("pw")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Close()
+	if fi, _ := os.Stat(filepath.Dir(sub)); fi.Mode().Perm() != 0o700 {
+		t.Errorf("created folder has mode %v, want 0700", fi.Mode().Perm())
+	}
+}
+
+func TestClosed(t *testing.T) {
+	cheapKDF(t)
+	path := newVault(t, Protection{Password: []byte("pw")}, nil)
+	v, err := Open(path, pw("pw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Close()
+	v.Close()
+	if err := v.Save(); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Save after Close: %v", err)
+	}
+}
