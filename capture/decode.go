@@ -52,52 +52,84 @@ func Decode(img image.Image) ([]Code, error) {
 // resolution first: screens, not photos of a single code.
 const halfResMin = 1000
 
+// maxCandidates bounds how many unreadable code-like regions one Decode
+// looks at again, so a page full of false finder patterns stays cheap.
+const maxCandidates = 8
+
 // decodeImage runs the passes from the cheapest to the dearest and stops
 // after the first one that finds anything. On a screen the first pass,
 // at half resolution, finds a code of 4 or more pixels a module; the
 // later passes are for small modules, white-on-dark codes, and codes the
 // detector only finds on a second look.
 func decodeImage(img image.Image) []Code {
-	var s scan
+	s := scan{img: img}
 	b := img.Bounds()
 	if b.Dx() >= halfResMin && b.Dy() >= halfResMin/2 {
 		half := halfGray(img)
-		s.scale = 2
-		s.fast(half)
+		s.mul, s.div = 2, 1
+		m := s.fast(half)
 		if len(s.codes) == 0 {
 			invert(half)
-			s.fast(half)
+			s.inverted = true
+			m = s.fast(half)
+		}
+		if len(s.codes) > 0 && m != nil {
+			// A second code on the same screen may hide among the page's
+			// false finder patterns: weigh every trio that is left.
+			s.multi(m, tryHarder)
 		}
 		putBuf(half.pix)
 		if len(s.codes) > 0 {
+			s.retryCandidates()
 			return s.codes
 		}
 	}
 	full := toGray(img)
 	defer putBuf(full.pix)
-	s.scale = 1
+	s.mul, s.div = 1, 1
 	for _, inverted := range []bool{false, true} {
 		if inverted {
 			invert(full)
 		}
+		s.inverted = inverted
 		s.fast(full)
 		if len(s.codes) == 0 {
 			s.harder(full)
 		}
 		if len(s.codes) > 0 {
-			return s.codes
+			break
 		}
 	}
-	return nil
+	s.retryCandidates()
+	return s.codes
 }
 
 // scan collects codes across passes, skipping texts it already has.
 type scan struct {
+	img   image.Image
 	codes []Code
 	dec   *decoder.Decoder
-	// scale maps the plane being searched back to the image: 2 for a half
-	// resolution plane.
-	scale int
+	// mul/div and off map the plane being searched back to the image:
+	// 2/1 for a half resolution plane, 1/2 for an enlarged one, and off
+	// the corner of a crop.
+	mul, div int
+	off      image.Point
+	// inverted is set while searching a negative plane.
+	inverted bool
+	// candidates are regions (in image coordinates) where a code was
+	// detected but did not decode; nil while retrying them.
+	candidates []candidate
+	retrying   bool
+}
+
+// candidate is a region worth a closer look, and the polarity it was seen in.
+type candidate struct {
+	r        image.Rectangle
+	inverted bool
+}
+
+func (s *scan) toImage(r image.Rectangle) image.Rectangle {
+	return image.Rectangle{r.Min.Mul(s.mul).Div(s.div), r.Max.Mul(s.mul).Div(s.div)}.Add(s.off)
 }
 
 func (s *scan) add(text string, r image.Rectangle) bool {
@@ -106,9 +138,79 @@ func (s *scan) add(text string, r image.Rectangle) bool {
 			return false
 		}
 	}
-	r = image.Rectangle{r.Min.Mul(s.scale), r.Max.Mul(s.scale)}
-	s.codes = append(s.codes, Code{text, r})
+	s.codes = append(s.codes, Code{text, s.toImage(r)})
 	return true
+}
+
+func (s *scan) addCandidate(r image.Rectangle) {
+	if s.retrying || r.Empty() || len(s.candidates) >= maxCandidates {
+		return
+	}
+	r = s.toImage(r)
+	for _, c := range s.candidates {
+		if c.inverted == s.inverted && c.r.Overlaps(r) {
+			return
+		}
+	}
+	s.candidates = append(s.candidates, candidate{r, s.inverted})
+}
+
+// retryCandidates decodes each region where a code was detected but not
+// read, cut out of the full-resolution image: without the rest of the page
+// the detector is not misled by false finder patterns, and the crop can
+// be enlarged when the modules are small.
+func (s *scan) retryCandidates() {
+	s.retrying = true
+	defer func() { s.retrying = false }()
+	sub, ok := s.img.(interface {
+		SubImage(image.Rectangle) image.Image
+	})
+	if !ok {
+		return
+	}
+	bounds := s.img.Bounds()
+	for _, c := range s.candidates {
+		if s.covered(c.r) {
+			continue
+		}
+		// Keep a generous margin: the finder centres may be off, and the
+		// binarizer needs some background around the code.
+		r := c.r.Inset(-max(c.r.Dx(), c.r.Dy())/3 - 8).Intersect(bounds)
+		crop := toGray(sub.SubImage(r))
+		if c.inverted {
+			invert(crop)
+		}
+		s.mul, s.div, s.off, s.inverted = 1, 1, r.Min.Sub(bounds.Min), c.inverted
+		n := len(s.codes)
+		s.fast(crop)
+		if len(s.codes) == n {
+			s.harder(crop)
+		}
+		if len(s.codes) == n {
+			// Modules of two pixels or less, or smeared by scaling,
+			// read better enlarged.
+			big := upscale2(crop)
+			s.div = 2
+			s.fast(big)
+			if len(s.codes) == n {
+				s.harder(big)
+			}
+			putBuf(big.pix)
+		}
+		putBuf(crop.pix)
+	}
+	s.off = image.Point{}
+}
+
+// covered says whether r mostly lies inside a code already found.
+func (s *scan) covered(r image.Rectangle) bool {
+	for _, c := range s.codes {
+		in := c.Bounds.Intersect(r)
+		if in.Dx()*in.Dy()*2 > r.Dx()*r.Dy() {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *scan) decoder() *decoder.Decoder {
@@ -128,14 +230,19 @@ func invert(g gray) {
 
 var tryHarder = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
 
-func (s *scan) fast(g gray) {
+// fast searches g with the single-code detector, stepping over rows, and
+// returns the binarized plane (with found codes blanked) for more passes.
+func (s *scan) fast(g gray) *gozxing.BitMatrix {
 	m, err := binarize(g)
 	if err != nil {
-		return
+		return nil
 	}
 	s.detectLoop(m, nil)
+	return m
 }
 
+// harder searches every third row, and weighs every trio of finder
+// patterns.
 func (s *scan) harder(g gray) {
 	m, err := binarize(g)
 	if err != nil {
@@ -187,6 +294,7 @@ func (s *scan) multi(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]inte
 func (s *scan) decodeDetected(det *common.DetectorResult, hints map[gozxing.DecodeHintType]interface{}) (image.Rectangle, bool) {
 	res, err := s.decoder().Decode(det.GetBits(), hints)
 	if err != nil {
+		s.addCandidate(codeBounds(det.GetPoints(), det.GetBits().GetWidth()))
 		return image.Rectangle{}, false
 	}
 	if md, ok := res.GetOther().(*decoder.QRCodeDecoderMetaData); ok {

@@ -1,0 +1,373 @@
+package capture
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	xdraw "golang.org/x/image/draw"
+)
+
+// requireTool skips a test when an external program is missing, or fails it
+// when DESKAUTH_REQUIRE_TOOLS=1 (make test), so CI cannot pass by skipping.
+func requireTool(t testing.TB, name string) {
+	t.Helper()
+	if _, err := exec.LookPath(name); err != nil {
+		if os.Getenv("DESKAUTH_REQUIRE_TOOLS") == "1" {
+			t.Fatalf("%s is required (scripts/install-deps.sh installs it): %v", name, err)
+		}
+		t.Skipf("%s not installed: %v", name, err)
+	}
+}
+
+// qrencodeImage draws text with the real qrencode at one pixel a module
+// and no margin, so callers control module size, smoothing and colours.
+// Extra arguments go to qrencode (e.g. -l H, -k for Kanji mode).
+func qrencodeImage(t testing.TB, text []byte, args ...string) *image.Gray {
+	t.Helper()
+	requireTool(t, "qrencode")
+	cmd := exec.Command("qrencode", append([]string{"-o", "-", "-t", "PNG", "-s", "1", "-m", "0"}, args...)...)
+	cmd.Stdin = bytes.NewReader(text)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("qrencode: %v: %s", err, stderr.String())
+	}
+	img, err := png.Decode(bytes.NewReader(out))
+	if err != nil {
+		t.Fatalf("qrencode output: %v", err)
+	}
+	g := image.NewGray(img.Bounds())
+	xdraw.Draw(g, g.Bounds(), img, img.Bounds().Min, xdraw.Src)
+	return g
+}
+
+// placeCode draws the module image mods onto dst with its top left corner
+// at (x, y), px pixels a module (fractional sizes are smoothed with
+// bilinear filtering, as a HiDPI desktop scales a web page), dark modules
+// in fg and a 4-module quiet zone in bg. It returns the code's rectangle.
+func placeCode(dst *image.RGBA, mods *image.Gray, x, y int, px float64, fg, bg color.RGBA) image.Rectangle {
+	n := mods.Bounds().Dx()
+	side := int(float64(n)*px + 0.5)
+	quiet := int(4*px + 0.5)
+	r := image.Rect(x, y, x+side, y+side)
+	fillRect(dst, r.Inset(-quiet), bg)
+	// Colour the module image first, then scale it, so edges blend
+	// between the two colours.
+	colored := image.NewRGBA(mods.Bounds())
+	for i, v := range mods.Pix {
+		c := fg
+		if v >= 128 {
+			c = bg
+		}
+		copy(colored.Pix[4*i:], []byte{c.R, c.G, c.B, c.A})
+	}
+	var s xdraw.Scaler = xdraw.NearestNeighbor
+	if px != float64(int(px)) {
+		s = xdraw.BiLinear
+	}
+	s.Scale(dst, r, colored, colored.Bounds(), xdraw.Src, nil)
+	return r
+}
+
+var (
+	black = rgb(0, 0, 0)
+	white = rgb(255, 255, 255)
+)
+
+// testURI builds a distinct otpauth URI for fixture n.
+func testURI(n int) string {
+	return fmt.Sprintf("otpauth://totp/Fixture%%20%d:user%d@example.com?secret=JBSWY3DPEHPK3PXP%04dQ&issuer=Fixture%%20%d", n, n, n*7, n)
+}
+
+// checkFound asserts that codes are exactly want, in that order, each
+// found inside (and covering most of) the rectangle it was drawn in.
+func checkFound(t *testing.T, codes []Code, err error, want []string, where []image.Rectangle) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("Decode: %v; want %d codes", err, len(want))
+	}
+	if len(codes) != len(want) {
+		t.Fatalf("Decode found %d codes %q, want %d", len(codes), texts(codes), len(want))
+	}
+	for i, c := range codes {
+		if c.Text != want[i] {
+			t.Errorf("code %d = %q, want %q", i, c.Text, want[i])
+		}
+		drawn := where[i]
+		slack := drawn.Dx()/10 + 4
+		if !c.Bounds.In(drawn.Inset(-slack)) || c.Bounds.Intersect(drawn).Dx() < drawn.Dx()*8/10 ||
+			c.Bounds.Intersect(drawn).Dy() < drawn.Dy()*8/10 {
+			t.Errorf("code %d bounds %v, drawn at %v", i, c.Bounds, drawn)
+		}
+	}
+}
+
+func texts(codes []Code) []string {
+	var s []string
+	for _, c := range codes {
+		s = append(s, c.Text)
+	}
+	return s
+}
+
+// TestFixturesScales draws otpauth codes from qrencode onto console pages
+// at the module sizes of 100 % to 200 % desktop scaling, smoothed where the
+// scale is fractional, at several positions, and decodes them.
+func TestFixturesScales(t *testing.T) {
+	page := busyPage(1920, 1080, 11, lightTheme)
+	for i, base := range []float64{2, 3, 4} {
+		for j, scale := range []float64{1, 1.25, 1.5, 1.75, 2} {
+			px := base * scale
+			n := i*10 + j
+			uri := testURI(n)
+			mods := qrencodeImage(t, []byte(uri), "-l", "M")
+			// Walk the code around the page: corners, edges, middle.
+			quiet := int(4*px + 0.5)
+			side := int(float64(mods.Bounds().Dx())*px+0.5) + 2*quiet
+			xs := []int{0, 1920 - side, 900, 1920 - side, 300}
+			ys := []int{0, 1080 - side, 500, 0, 1080 - side}
+			x, y := xs[n%5]+quiet, ys[n%5]+quiet
+			t.Run(fmt.Sprintf("%.2gpx@%d,%d", px, x, y), func(t *testing.T) {
+				img := clone(page)
+				r := placeCode(img, mods, x, y, px, black, white)
+				codes, err := Decode(img)
+				checkFound(t, codes, err, []string{uri}, []image.Rectangle{r})
+			})
+		}
+	}
+}
+
+// TestFixtures4K puts codes on 3840×2160 pages: light, dark (a dark code
+// on its own white card), white-on-dark, and JPEG-compressed.
+func TestFixtures4K(t *testing.T) {
+	uri := testURI(100)
+	mods := qrencodeImage(t, []byte(uri))
+	cases := []struct {
+		name   string
+		theme  pageTheme
+		fg, bg color.RGBA
+		px     float64
+		x, y   int
+		jpeg   int
+	}{
+		{"light", lightTheme, black, white, 4, 3500, 1900, 0},
+		{"dark-page", darkTheme, black, white, 4, 1400, 300, 0},
+		{"white-on-dark", darkTheme, darkTheme.text, darkTheme.panel, 4, 2000, 1200, 0},
+		{"white-on-dark-1.5x", darkTheme, white, darkTheme.bg, 6, 700, 1500, 0},
+		{"jpeg-q75", lightTheme, black, white, 4, 2500, 800, 75},
+		{"jpeg-q50-1.25x", lightTheme, black, white, 5, 1000, 1000, 50},
+		{"small-3px", lightTheme, black, white, 3, 3600, 40, 0},
+		{"tiny-2px", lightTheme, black, white, 2, 420, 1900, 0},
+	}
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			img := busyPage(3840, 2160, uint64(20+i), tc.theme)
+			r := placeCode(img, mods, tc.x, tc.y, tc.px, tc.fg, tc.bg)
+			var in image.Image = img
+			if tc.jpeg > 0 {
+				in = jpegRoundTrip(t, img, tc.jpeg)
+			}
+			codes, err := Decode(in)
+			checkFound(t, codes, err, []string{uri}, []image.Rectangle{r})
+		})
+	}
+}
+
+// TestFixturesTwoCodes puts two codes on one screen, side by side and one
+// above the other, and expects both in reading order.
+func TestFixturesTwoCodes(t *testing.T) {
+	a, b := testURI(201), testURI(202)
+	ma, mb := qrencodeImage(t, []byte(a)), qrencodeImage(t, []byte(b))
+	for i, tc := range []struct {
+		name           string
+		w, h           int
+		px             float64
+		ax, ay, bx, by int
+	}{
+		{"side-by-side-4K", 3840, 2160, 4, 800, 900, 2400, 940},
+		{"stacked-1080p", 1920, 1080, 3, 1200, 600, 1250, 100},
+		{"close-1080p-1.5x", 1920, 1080, 4.5, 400, 300, 760, 330},
+		{"mixed-sizes-4K", 3840, 2160, 6, 300, 300, 3000, 1000},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			img := busyPage(tc.w, tc.h, uint64(30+i), lightTheme)
+			ra := placeCode(img, ma, tc.ax, tc.ay, tc.px, black, white)
+			pxb := tc.px
+			if tc.name == "mixed-sizes-4K" {
+				pxb = 4
+			}
+			rb := placeCode(img, mb, tc.bx, tc.by, pxb, black, white)
+			codes, err := Decode(img)
+			want, where := []string{a, b}, []image.Rectangle{ra, rb}
+			if tc.by+rb.Dy() < tc.ay { // b is on an earlier row
+				want, where = []string{b, a}, []image.Rectangle{rb, ra}
+			}
+			checkFound(t, codes, err, want, where)
+		})
+	}
+}
+
+// migrationURI builds a Google Authenticator export of n accounts, as the
+// app's "Transfer accounts" screen shows it: dense, version 15 or more.
+func migrationURI(n int) string {
+	var p []byte
+	field := func(b []byte, num int, v []byte) []byte {
+		b = append(b, byte(num<<3|2), byte(len(v)))
+		return append(b, v...)
+	}
+	varint := func(b []byte, num int, v int) []byte { return append(b, byte(num<<3), byte(v)) }
+	for i := 0; i < n; i++ {
+		var o []byte
+		secret := []byte(fmt.Sprintf("secret-%02d-0123456789", i))
+		o = field(o, 1, secret)
+		o = field(o, 2, []byte(fmt.Sprintf("admin%02d@example.co.jp", i)))
+		o = field(o, 3, []byte(fmt.Sprintf("Issuer %02d", i)))
+		o = varint(o, 4, 1)
+		o = varint(o, 5, 1)
+		o = varint(o, 6, 2)
+		p = field(p, 1, o)
+	}
+	p = varint(p, 2, 1)
+	p = varint(p, 3, 1)
+	p = varint(p, 4, 0)
+	data := base64.StdEncoding.EncodeToString(p)
+	return "otpauth-migration://offline?data=" + url.QueryEscape(data)
+}
+
+// TestFixturesMigration decodes a dense otpauth-migration:// code.
+func TestFixturesMigration(t *testing.T) {
+	uri := migrationURI(8)
+	if len(uri) < 600 {
+		t.Fatalf("migration fixture is only %d bytes; it should be dense", len(uri))
+	}
+	mods := qrencodeImage(t, []byte(uri))
+	if v := mods.Bounds().Dx(); v < 77 { // version 15 = 77 modules
+		t.Fatalf("migration code is %d modules; want version 15 or more", v)
+	}
+	for _, tc := range []struct {
+		w, h int
+		px   float64
+	}{{1920, 1080, 3}, {3840, 2160, 4}, {2880, 1620, 4.5}} {
+		t.Run(fmt.Sprintf("%dx%d@%.2gpx", tc.w, tc.h, tc.px), func(t *testing.T) {
+			img := busyPage(tc.w, tc.h, 40, lightTheme)
+			r := placeCode(img, mods, tc.w/2, tc.h/5, tc.px, black, white)
+			codes, err := Decode(img)
+			checkFound(t, codes, err, []string{uri}, []image.Rectangle{r})
+			if Classify(codes[0].Text) != OTPAuthMigration {
+				t.Errorf("Classify = %v, want OTPAuthMigration", Classify(codes[0].Text))
+			}
+		})
+	}
+}
+
+// TestFixturesJapanese checks character sets against qrencode: Kanji mode
+// (Shift_JIS inside the code) and UTF-8 bytes must both come out as the
+// same UTF-8 text.
+func TestFixturesJapanese(t *testing.T) {
+	requireTool(t, "iconv")
+	const text = "東京都千代田区　管理者アカウント"
+	sjis, err := exec.Command("sh", "-c", "printf '%s' \""+text+"\" | iconv -f UTF-8 -t SHIFT_JIS").Output()
+	if err != nil {
+		t.Fatalf("iconv: %v", err)
+	}
+	for _, tc := range []struct {
+		name string
+		in   []byte
+		args []string
+	}{
+		{"kanji-mode", sjis, []string{"-k"}},
+		{"shift-jis-bytes", sjis, []string{"-8"}},
+		{"utf-8-bytes", []byte(text), []string{"-8"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			img := busyPage(1280, 720, 50, lightTheme)
+			r := placeCode(img, qrencodeImage(t, tc.in, tc.args...), 500, 200, 4, black, white)
+			codes, err := Decode(img)
+			checkFound(t, codes, err, []string{text}, []image.Rectangle{r})
+		})
+	}
+}
+
+// TestFixturesNoCode: busy pages without a code give ErrNoQR, never a
+// false hit.
+func TestFixturesNoCode(t *testing.T) {
+	for i, tc := range []struct {
+		w, h  int
+		theme pageTheme
+	}{{1920, 1080, lightTheme}, {3840, 2160, darkTheme}, {1366, 768, lightTheme}} {
+		img := busyPage(tc.w, tc.h, uint64(60+i), tc.theme)
+		if codes, err := Decode(img); !errors.Is(err, ErrNoQR) {
+			t.Errorf("%dx%d page with no code: Decode = %q, %v; want ErrNoQR", tc.w, tc.h, texts(codes), err)
+		}
+	}
+}
+
+// TestFixturesFileFormats writes one screenshot in every format LoadImage
+// reads, with ImageMagick converting from PNG, and decodes the files.
+func TestFixturesFileFormats(t *testing.T) {
+	requireTool(t, "convert")
+	uri := testURI(300)
+	img := busyPage(1600, 900, 70, lightTheme)
+	placeCode(img, qrencodeImage(t, []byte(uri)), 1100, 300, 4, black, white)
+	dir := t.TempDir()
+	src := filepath.Join(dir, "shot.png")
+	writePNG(t, src, img)
+	for _, ext := range []string{"png", "jpg", "gif", "webp", "bmp"} {
+		t.Run(ext, func(t *testing.T) {
+			path := src
+			if ext != "png" {
+				path = filepath.Join(dir, "shot."+ext)
+				if out, err := exec.Command("convert", src, path).CombinedOutput(); err != nil {
+					t.Fatalf("convert to %s: %v: %s", ext, err, out)
+				}
+			}
+			codes, err := DecodeFile(path)
+			if err != nil || len(codes) != 1 || codes[0].Text != uri {
+				t.Fatalf("DecodeFile(%s) = %q, %v; want %q", ext, texts(codes), err, uri)
+			}
+		})
+	}
+}
+
+func writePNG(t testing.TB, path string, img image.Image) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func jpegRoundTrip(t testing.TB, img image.Image, quality int) image.Image {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: quality}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := LoadImage(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func clone(img *image.RGBA) *image.RGBA {
+	c := *img
+	c.Pix = bytes.Clone(img.Pix)
+	return &c
+}
+
