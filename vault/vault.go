@@ -347,6 +347,9 @@ func (v *Vault) Save() error {
 	if err != nil {
 		return err
 	}
+	// Under the lock no other save is running, so any temporary file left
+	// beside the vault is from a save that was killed.
+	removeStaleTemps(v.path)
 	if old != nil {
 		if err := writeAtomic(backupPath(v.path), old); err != nil {
 			return fmt.Errorf("vault: keeping the backup failed: %v", err)
