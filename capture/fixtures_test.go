@@ -370,4 +370,3 @@ func clone(img *image.RGBA) *image.RGBA {
 	c.Pix = bytes.Clone(img.Pix)
 	return &c
 }
-

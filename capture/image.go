@@ -25,6 +25,8 @@ import (
 const (
 	MaxImagePixels = 80_000_000
 	MaxImageSide   = 32_768
+	// maxImageBytes bounds input read into memory from a stream.
+	maxImageBytes = 512 << 20
 )
 
 // ErrImageTooLarge means an image's header declares more pixels than
@@ -54,14 +56,16 @@ func LoadImage(r io.Reader) (img image.Image, err error) {
 		ok = err == nil
 	}
 	if !ok {
-		// Only the header is needed twice: buffer, peek, then decode from
-		// the same buffer.
-		br := bufio.NewReaderSize(r, 64<<10)
-		head, _ := br.Peek(64 << 10)
-		if err := checkConfig(bytes.NewReader(head)); err != nil {
-			return nil, err
+		// The header must be read twice, and a JPEG's can sit behind
+		// large metadata: hold the whole input (a pipe, say) in memory.
+		data, err := io.ReadAll(io.LimitReader(r, maxImageBytes+1))
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrBadImage, err)
 		}
-		return readImage(br)
+		if len(data) > maxImageBytes {
+			return nil, fmt.Errorf("%w: over %d MB of data", ErrImageTooLarge, maxImageBytes>>20)
+		}
+		rs, start = bytes.NewReader(data), 0
 	}
 	if err := checkConfig(bufio.NewReader(rs)); err != nil {
 		return nil, err

@@ -62,6 +62,25 @@ func toGray(img image.Image) gray {
 		for y := 0; y < h; y++ {
 			copy(pix[y*w:y*w+w], m.Pix[y*m.Stride:y*m.Stride+w])
 		}
+	case *image.Paletted:
+		// GIFs and palette PNGs: convert the palette once.
+		var lut [256]byte
+		for i, c := range m.Palette {
+			n := color.NRGBAModel.Convert(c).(color.NRGBA)
+			l := uint32(luma(uint32(n.R), uint32(n.G), uint32(n.B)))
+			a := uint32(n.A)
+			lut[i] = byte((l*a + 255*(255-a) + 127) / 255)
+		}
+		for i := len(m.Palette); i < 256; i++ {
+			lut[i] = 255 // an index past the palette (At would panic): white
+		}
+		for y := 0; y < h; y++ {
+			row := m.Pix[y*m.Stride : y*m.Stride+w]
+			out := pix[y*w : y*w+w]
+			for x, v := range row {
+				out[x] = lut[v]
+			}
+		}
 	case *image.YCbCr:
 		// Y is already the luminance of a JPEG.
 		for y := 0; y < h; y++ {
@@ -71,7 +90,13 @@ func toGray(img image.Image) gray {
 		i := 0
 		for y := b.Min.Y; y < b.Max.Y; y++ {
 			for x := b.Min.X; x < b.Max.X; x++ {
-				c := color.NRGBAModel.Convert(img.At(x, y)).(color.NRGBA)
+				px := img.At(x, y)
+				if px == nil { // e.g. a Paletted image without a palette
+					pix[i] = 255
+					i++
+					continue
+				}
+				c := color.NRGBAModel.Convert(px).(color.NRGBA)
 				l := uint32(luma(uint32(c.R), uint32(c.G), uint32(c.B)))
 				a := uint32(c.A)
 				pix[i] = byte((l*a + 255*(255-a) + 127) / 255)
