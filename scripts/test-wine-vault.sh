@@ -33,8 +33,18 @@ bad() { echo "FAIL $*"; fail=1; }
 echo "building the Windows test binaries and deskauth-cli.exe"
 export GOOS=windows GOARCH=amd64 CGO_ENABLED=0
 go test -c -o "$work/bin/keystore.test.exe" ./vault/keystore
-go test -c -o "$work/bin/vault.test.exe" ./vault
 go build -o "$work/bin/deskauth-cli.exe" ./cmd/deskauth-cli
+# The vault tests building for Windows is itself checked: report, go on.
+vault_built=1
+# Wine 8 lacks what Go's os.RemoveAll tries first; the overlay turns on Go's
+# fallback in the test binary only (see scripts/wine/deleteat_fallback...).
+sed 's/^package PACKAGE$/package vault/' scripts/wine/deleteat_fallback_windows_test.go.txt >"$work/wine_deleteat.go"
+printf '{"Replace":{"%s":"%s"}}' "$PWD/vault/zz_wine_deleteat_windows_test.go" "$work/wine_deleteat.go" >"$work/overlay.json"
+if ! go test -c -overlay "$work/overlay.json" -ldflags=-checklinkname=0 -o "$work/bin/vault.test.exe" ./vault >"$work/vault-build.log" 2>&1; then
+	vault_built=
+	cat "$work/vault-build.log"
+	bad "the vault tests do not build for Windows"
+fi
 unset GOOS GOARCH CGO_ENABLED
 
 start=$SECONDS
@@ -61,8 +71,11 @@ fi
 echo "-- vault tests for Windows (save with MoveFileEx, locks, ...)"
 skip=()
 [ -n "${WINE_VAULT_TEST_SKIP:-}" ] && skip=(-test.skip "$WINE_VAULT_TEST_SKIP")
-# Tools such as oathtool are Linux programs Wine cannot run: those tests skip.
-if (cd "$work/v" && env -u DESKAUTH_REQUIRE_TOOLS WINEDEBUG=-all wine "$work/bin/vault.test.exe" -test.v -test.count=1 "${skip[@]}") \
+# Run in the package's folder, as go test does (testdata/). Tools such as
+# oathtool are Linux programs Wine cannot run: those tests skip.
+if [ -z "$vault_built" ]; then
+	bad "vault tests not run under Wine (they did not build)"
+elif (cd vault && env -u DESKAUTH_REQUIRE_TOOLS WINEDEBUG=-all wine "$work/bin/vault.test.exe" -test.v -test.count=1 "${skip[@]}") \
 	>"$work/vault.log" 2>&1; then
 	ok "vault: $(grep -c -- '^--- PASS' "$work/vault.log") tests passed, $(grep -c -- '^--- SKIP' "$work/vault.log") skipped under Wine"
 else

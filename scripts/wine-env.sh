@@ -12,10 +12,17 @@
 #
 #   . scripts/wine-env.sh
 #   trap wine_env_cleanup EXIT       # kills what it started, removes temp dirs
-#   wine_env_setup                   # once per run: prefix + shim (~30-60 s cold)
+#   wine_env_setup                   # once per run: prefix + shim (10-20 s cold here)
 #   wine_env_xvfb 1920x1080x24       # optional: starts Xvfb, exports DISPLAY
+#   feh --geometry +1500+600 qr.png &        # Linux X clients use the same
+#                                            # screen (wait until it is mapped)
 #   wine_run ./deskauth-cli.exe scan --raw   # like running it: stdout, stderr
 #                                            # and exit status pass through
+#
+# Paths: Windows programs see / as Z:\; pass `winepath -w FILE` for a file.
+# The environment (DESKAUTH_VAULT, ...) reaches the Windows program as is.
+# Checked: a Go program using kbinani/screenshot under wine_run captures the
+# Xvfb screen (GDI), and zbarimg reads a QR shown there with feh from its PNG.
 #
 # Or as a command, which does all of the above and cleans up afterwards:
 #
