@@ -31,21 +31,15 @@ ok() { echo "ok   $*"; }
 bad() { echo "FAIL $*"; fail=1; }
 
 echo "building the Windows test binaries and deskauth-cli.exe"
-export GOOS=windows GOARCH=amd64 CGO_ENABLED=0
-go test -c -o "$work/bin/keystore.test.exe" ./vault/keystore
-go build -o "$work/bin/deskauth-cli.exe" ./cmd/deskauth-cli
+wine_build_tests ./vault/keystore "$work/bin/keystore.test.exe"
+GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build -o "$work/bin/deskauth-cli.exe" ./cmd/deskauth-cli
 # The vault tests building for Windows is itself checked: report, go on.
 vault_built=1
-# Wine 8 lacks what Go's os.RemoveAll tries first; the overlay turns on Go's
-# fallback in the test binary only (see scripts/wine/deleteat_fallback...).
-sed 's/^package PACKAGE$/package vault/' scripts/wine/deleteat_fallback_windows_test.go.txt >"$work/wine_deleteat.go"
-printf '{"Replace":{"%s":"%s"}}' "$PWD/vault/zz_wine_deleteat_windows_test.go" "$work/wine_deleteat.go" >"$work/overlay.json"
-if ! go test -c -overlay "$work/overlay.json" -ldflags=-checklinkname=0 -o "$work/bin/vault.test.exe" ./vault >"$work/vault-build.log" 2>&1; then
+if ! wine_build_tests ./vault "$work/bin/vault.test.exe" >"$work/vault-build.log" 2>&1; then
 	vault_built=
 	cat "$work/vault-build.log"
 	bad "the vault tests do not build for Windows"
 fi
-unset GOOS GOARCH CGO_ENABLED
 
 start=$SECONDS
 wine_env_setup

@@ -18,6 +18,8 @@
 #                                            # screen (wait until it is mapped)
 #   wine_run ./deskauth-cli.exe scan --raw   # like running it: stdout, stderr
 #                                            # and exit status pass through
+#   wine_build_tests ./capture capture.test.exe   # go test -c for Windows,
+#   (cd capture && wine_run ../capture.test.exe -test.v)   # Wine-proofed
 #
 # Paths: Windows programs see / as Z:\; pass `winepath -w FILE` for a file.
 # The environment (DESKAUTH_VAULT, ...) reaches the Windows program as is.
@@ -110,6 +112,25 @@ wine_run() {
 		return 1
 	fi
 	wine "$@"
+}
+
+# wine_build_tests PKG OUT.exe builds PKG's tests (`go test -c`) for 64-bit
+# Windows, with Go's os.RemoveAll fallback switched on (Wine 8 answers the call
+# it tries first with "Invalid function.", and every t.TempDir cleanup fails);
+# see scripts/wine/deleteat_fallback_windows_test.go.txt. Run the result with
+# wine_run from PKG's folder, as go test does, when it reads testdata/.
+wine_build_tests() {
+	local pkg=$1 out=$2 dir name tmp
+	dir=$(GOOS=windows go list -f '{{.Dir}}' "$pkg") || return 1
+	name=$(GOOS=windows go list -f '{{.Name}}' "$pkg") || return 1
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/deskauth-wine-build.XXXXXX")
+	sed "s/^package PACKAGE\$/package $name/" "$_wine_env_dir/wine/deleteat_fallback_windows_test.go.txt" >"$tmp/fallback.go"
+	printf '{"Replace":{"%s":"%s"}}' "$dir/zz_wine_deleteat_windows_test.go" "$tmp/fallback.go" >"$tmp/overlay.json"
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -c -overlay "$tmp/overlay.json" \
+		-ldflags=-checklinkname=0 -o "$out" "$pkg"
+	local status=$?
+	rm -rf "$tmp"
+	return $status
 }
 
 # wine_env_cleanup stops the wineserver and Xvfb this script started and
