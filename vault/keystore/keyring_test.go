@@ -13,15 +13,16 @@ import (
 	"github.com/deskauth/deskauth/vault/keystore/keystoretest"
 )
 
-// realStoreEnv is set by scripts/test-secret-service.sh, which runs this test
-// inside a throwaway D-Bus session with gnome-keyring. It is not set by a
-// plain `go test`, which must not write into a developer's own keyring.
+// realStoreEnv is set inside a throwaway D-Bus session with gnome-keyring, by
+// TestSecretService (Linux) and scripts/test-secret-service.sh. The real-store
+// tests run only there: a plain run must not write into a developer's own
+// keyring. On macOS, set it by hand to test against the login Keychain.
 const realStoreEnv = "DESKAUTH_KEYSTORE_REAL"
 
 func realStore(t *testing.T) keystore.Store {
 	t.Helper()
 	if os.Getenv(realStoreEnv) != "1" {
-		t.Skipf("the real Keychain/Secret Service suite runs from scripts/test-secret-service.sh (%s=1)", realStoreEnv)
+		t.Skipf("runs inside a throwaway keyring session (TestSecretService, scripts/test-secret-service.sh), where %s=1", realStoreEnv)
 	}
 	s, err := keystore.Default()
 	if err != nil {

@@ -57,3 +57,39 @@ func TestDeadSessionBus(t *testing.T) {
 		t.Fatalf("child: %v\n%s", err, out)
 	}
 }
+
+// TestSecretService runs the real-store tests (TestOSKeyring...) in a child
+// process inside a throwaway D-Bus session with gnome-keyring: fresh HOME,
+// unlocked login keyring. So `go test` checks the real Secret Service too,
+// never touching the developer's own keyring.
+func TestSecretService(t *testing.T) {
+	if os.Getenv(realStoreEnv) == "1" {
+		return // the child itself: its TestOSKeyring... do the work
+	}
+	for _, tool := range []string{"dbus-run-session", "gnome-keyring-daemon"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("DESKAUTH_REQUIRE_TOOLS") == "1" {
+				t.Fatalf("%s is missing (Debian: dbus, gnome-keyring)", tool)
+			}
+			t.Skipf("%s is missing; make test installs it", tool)
+		}
+	}
+	home := t.TempDir()
+	// The keyring password must not be empty, or no login keyring is made.
+	script := `eval "$(printf 'deskauth-test-pw' | gnome-keyring-daemon --unlock --components=secrets)" && ` +
+		`exec "$0" -test.run '^TestOSKeyring' -test.v -test.count=1`
+	cmd := exec.Command("dbus-run-session", "--", "sh", "-c", script, os.Args[0])
+	cmd.Env = append(os.Environ(), realStoreEnv+"=1", "HOME="+home, "XDG_RUNTIME_DIR="+home,
+		"XDG_DATA_HOME="+filepath.Join(home, "data"), "XDG_CONFIG_HOME="+filepath.Join(home, "config"))
+	out, err := cmd.CombinedOutput()
+	log := string(out)
+	for _, want := range []string{"--- PASS: TestOSKeyring ", "--- PASS: TestOSKeyringItemDeletedOutside "} {
+		if !strings.Contains(log, want) {
+			t.Errorf("missing %q", strings.TrimSpace(want))
+		}
+	}
+	if err != nil || strings.Contains(log, "--- SKIP") || strings.Contains(log, "--- FAIL") || t.Failed() {
+		t.Fatalf("real Secret Service suite: %v\n%s", err, log)
+	}
+}
+
