@@ -92,4 +92,3 @@ func TestSecretService(t *testing.T) {
 		t.Fatalf("real Secret Service suite: %v\n%s", err, log)
 	}
 }
-
