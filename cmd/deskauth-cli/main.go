@@ -34,6 +34,16 @@
 //	    Decode the QR codes in image files (PNG, JPEG, GIF, WebP, BMP) and list
 //	    the accounts found, secrets masked; --raw prints each payload verbatim,
 //	    one per line, whatever it is. Exit status 3 if there is no QR code.
+//	deskauth-cli time [--time-source URL] [--json]
+//	    Measure how far the PC clock is off against URL (ntp://host[:port],
+//	    "ntp://" alone for pool.ntp.org, or https://host/ read from its Date
+//	    header), else against the vault's time source. Prints the offset (positive:
+//	    the PC clock is behind), the round trip and the source; --json prints
+//	    {"source", "offset_seconds", "rtt_seconds"}. Each exchange gives up
+//	    after 3 s; offsets over 24 h are refused as a broken source.
+//	deskauth-cli time --set URL|none
+//	    Save the vault's time source, which time uses when no --time-source is
+//	    given; codes are corrected when the PC clock is more than 5 s off.
 //
 // Vault commands take --vault FILE (default: $DESKAUTH_VAULT, else a portable
 // deskauth.vault beside the program if present, else deskauth.vault in the user
@@ -76,6 +86,7 @@ var commands = []command{
 	{"restore", "replace a damaged vault with its backup", runRestore},
 	{"parse", "show the fields of an otpauth:// URI", runParse},
 	{"scan", "find QR codes in images and list the accounts in them", runScan},
+	{"time", "check the PC clock against a time source, or save the vault's", runTime},
 }
 
 // cli carries what a command may touch, so tests can swap any of it.
