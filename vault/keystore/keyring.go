@@ -17,8 +17,8 @@ const service = "DeskAuth"
 
 // keyringTimeout bounds one call into the OS keyring. A locked keyring may show
 // an unlock prompt and wait for the user, so this is generous; without it a
-// session with no prompter would hang forever.
-const keyringTimeout = 2 * time.Minute
+// session with no prompter would hang forever. A variable for tests.
+var keyringTimeout = 2 * time.Minute
 
 // osKeyring keeps KEKs, base64-encoded, through go-keyring.
 type osKeyring struct {
