@@ -155,3 +155,15 @@ func FuzzDiagnose(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkDiagnoseAccepted is the worst case: no match, all seven periods
+// computed.
+func BenchmarkDiagnoseAccepted(b *testing.B) {
+	a := rfc6238()
+	at := unix(1111111111)
+	for b.Loop() {
+		if _, err := a.DiagnoseAccepted("00000000", at); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
