@@ -2,6 +2,7 @@ package capture
 
 import (
 	"errors"
+	"fmt"
 	"image"
 	"math"
 	"sort"
@@ -32,12 +33,20 @@ type Code struct {
 // same text count once. It returns ErrNoQR when there is none.
 //
 // Decode is safe for concurrent use.
-func Decode(img image.Image) ([]Code, error) {
+func Decode(img image.Image) (codes []Code, err error) {
+	// gozxing is a port of Java code that signals some failures by index
+	// errors; the fuzz tests aim at none being left, but a screen scanner
+	// must not crash on one odd frame.
+	defer func() {
+		if p := recover(); p != nil {
+			codes, err = nil, fmt.Errorf("capture: QR decoder failed: %v", p)
+		}
+	}()
 	b := img.Bounds()
 	if b.Empty() {
 		return nil, ErrNoQR
 	}
-	codes := decodeImage(img)
+	codes = decodeImage(img)
 	if len(codes) == 0 {
 		return nil, ErrNoQR
 	}
