@@ -11,6 +11,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/deskauth/deskauth/vault"
 	"github.com/deskauth/deskauth/vault/timesync"
 )
 
@@ -123,22 +124,43 @@ func (c *cli) setTimeSource(vf *vaultFlags, value string) error {
 	return nil
 }
 
-// codeInstant is the time `code` computes codes for: the --at instant as is,
-// else now, corrected against timeSource when one is given. The code is for
-// a human about to type it, so a failed check warns on stderr and falls back
-// to the PC clock rather than printing nothing.
-func (c *cli) codeInstant(at, timeSource string) (time.Time, error) {
-	if at != "" || timeSource == "" {
-		if at != "" && timeSource != "" {
-			return time.Time{}, usagef("--at and --time-source do not go together: --at is already the true time")
+// codeClock returns how `code` picks the instant to compute codes for, once
+// the vault's settings are known (URI mode passes empty settings): the --at
+// instant as is; else now, corrected against --time-source if given, else
+// against the vault's time source if it has one. The code is for a human
+// about to type it, so a failed check warns on stderr and falls back to the
+// PC clock rather than printing nothing.
+func (c *cli) codeClock(at, timeSource string) (func(vault.Settings) time.Time, error) {
+	if at != "" {
+		if timeSource != "" {
+			return nil, usagef("--at and --time-source do not go together: --at is already the true time")
 		}
-		return c.instant(at)
+		t, err := c.instant(at)
+		return func(vault.Settings) time.Time { return t }, err
 	}
-	src, err := timesync.ParseSource(timeSource)
-	if err != nil {
-		return time.Time{}, usageError{"--time-source: " + err.Error()}
+	var flagSrc *timesync.Source
+	if timeSource != "" {
+		src, err := timesync.ParseSource(timeSource)
+		if err != nil {
+			return nil, usageError{"--time-source: " + err.Error()}
+		}
+		flagSrc = &src
 	}
-	return c.correctedNow(src), nil
+	return func(s vault.Settings) time.Time {
+		src := flagSrc
+		if src == nil {
+			saved, err := timesync.ParseSource(s.TimeSource)
+			if err != nil {
+				fmt.Fprintf(c.stderr, "deskauth-cli: warning: the vault's time source: %v; codes use the PC clock\n", err)
+				return c.now()
+			}
+			src = &saved
+		}
+		if src.Kind == timesync.None {
+			return c.now()
+		}
+		return c.correctedNow(*src)
+	}, nil
 }
 
 // correctedNow checks src once and returns now, corrected when the PC clock

@@ -145,3 +145,54 @@ func TestTimeScripts(t *testing.T) {
 		},
 	})
 }
+
+// codeClock is how code picks its instant; vault mode hands it the vault's
+// settings, URI mode empty ones.
+func TestCodeClock(t *testing.T) {
+	frozen := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return frozen }
+	ahead90 := ntpServer(t, plus(clock, 90*time.Second)).URL
+	ahead30 := ntpServer(t, plus(clock, 30*time.Second)).URL
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "ntp://" + pc.LocalAddr().String()
+	pc.Close()
+	for _, tc := range []struct {
+		name, at, flag, saved string
+		want                  time.Duration // from frozen
+		stderr                string
+	}{
+		{"--at", "2020-05-01T00:00:00Z", "", ahead90, time.Date(2020, 5, 1, 0, 0, 0, 0, time.UTC).Sub(frozen), ""},
+		{"nothing", "", "", "", 0, ""},
+		{"saved none", "", "", "none", 0, ""},
+		{"saved source", "", "", ahead90, 90 * time.Second, "PC clock is 90 s behind; codes corrected"},
+		{"flag beats saved", "", ahead30, ahead90, 30 * time.Second, "PC clock is 30 s behind"},
+		{"flag none beats saved", "", "none", ahead90, 0, ""},
+		{"saved garbage", "", "", "ftp://x/", 0, `warning: the vault's time source: invalid time source: unknown scheme "ftp" (want none, ntp://host[:port] or https://host/); codes use the PC clock`},
+		{"unreachable", "", closed, "", 0, "warning: " + closed + ": no answer: connection refused; codes use the PC clock"},
+	} {
+		var errb bytes.Buffer
+		c := &cli{stdout: &bytes.Buffer{}, stderr: &errb, getenv: func(string) string { return "" }, now: clock}
+		when, err := c.codeClock(tc.at, tc.flag)
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		got := when(vault.Settings{TimeSource: tc.saved}).Sub(frozen)
+		if got.Round(time.Millisecond) != tc.want {
+			t.Errorf("%s: instant is %s from the PC clock, want %s", tc.name, got, tc.want)
+		}
+		if (tc.stderr == "") != (errb.Len() == 0) || !strings.Contains(errb.String(), tc.stderr) || strings.Count(errb.String(), "\n") > 1 {
+			t.Errorf("%s: stderr %q, want %q", tc.name, errb.String(), tc.stderr)
+		}
+	}
+	c := &cli{stderr: &bytes.Buffer{}, now: clock}
+	if _, err := c.codeClock("2020-05-01T00:00:00Z", "ntp://"); err == nil || !strings.Contains(err.Error(), "do not go together") {
+		t.Errorf("--at with --time-source: err = %v", err)
+	}
+	if _, err := c.codeClock("", "gopher://x"); err == nil || !strings.Contains(err.Error(), "--time-source: invalid time source") {
+		t.Errorf("bad --time-source: err = %v", err)
+	}
+}
