@@ -7,8 +7,9 @@
 #      and code (checked against oathtool); the keyring item is then deleted
 #      with secret-tool and opening must fail with "OS key store no longer has
 #      this vault's key", leaving the file unchanged;
-#   3. with a dead session bus: init --protect os fails with one line saying
-#      no OS key store is available, and writes no vault.
+#   3. with a dead session bus, and with a bus whose Secret Service has no
+#      unlocked keyring: init --protect os fails with one line saying no OS
+#      key store is available, and writes no vault.
 # Exits non-zero on any failure. Needs dbus-run-session, gnome-keyring-daemon,
 # secret-tool (libsecret-tools) and oathtool. (secret-tool search prints the
 # item attributes on stderr, and the secret on stdout, which is never kept.)
@@ -123,6 +124,23 @@ status=0
 HOME="$work/home" XDG_DATA_HOME="$work/home/.local/share" XDG_CONFIG_HOME="$work/home/.config" \
 	XDG_RUNTIME_DIR="$work/home" BIN="$work/bin" WORK="$work" \
 	dbus-run-session -- bash "$work/inside.sh" 2> >(grep -v -e '^dbus-daemon\[' -e '^discover_other_daemon' >&2) || status=$?
+
+# A session bus where the Secret Service has no unlocked keyring (a headless
+# login): gnome-keyring is started on demand and cannot unlock anything.
+echo "-- a session bus without an unlocked keyring"
+mkdir -p "$work/home2"
+rc=0
+HOME="$work/home2" XDG_RUNTIME_DIR="$work/home2" XDG_DATA_HOME="$work/home2/data" \
+	dbus-run-session -- "$work/bin/deskauth-cli" init --protect os --vault "$work/v/locked.vault" \
+	</dev/null >/dev/null 2>"$work/locked.err" || rc=$?
+# Only our line: the daemons started on demand chatter on the same stderr.
+err=$(grep '^deskauth-cli' "$work/locked.err" || true)
+if [ "$rc" = 1 ] && echo "$err" | grep -q "no OS key store is available" && [ "$(echo "$err" | wc -l)" = 1 ] && [ ! -s "$work/v/locked.vault" ]; then
+	echo "ok   init --protect os exits 1, no vault written: $err"
+else
+	echo "FAIL init --protect os with a locked keyring: exit $rc: $(cat "$work/locked.err")"
+	status=1
+fi
 
 if [ "$status" -eq 0 ]; then
 	echo "PASS: Secret Service suite"
