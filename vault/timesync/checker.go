@@ -16,8 +16,10 @@ type Checker struct {
 	src Source
 	opt Options
 
-	mu sync.Mutex
-	st Status
+	mu      sync.Mutex
+	st      Status
+	started uint64 // checks started so far
+	landed  uint64 // the number of the newest check whose result is in st
 }
 
 // Status is what the UI shows about the time check.
@@ -70,8 +72,20 @@ func (c *Checker) Check(ctx context.Context) (Status, error) {
 	if c.src.Kind == None {
 		return c.Status(), nil
 	}
+	c.mu.Lock()
+	c.started++
+	n := c.started
+	c.mu.Unlock()
 	m, err := Query(ctx, c.src, c.opt)
 	c.mu.Lock()
+	if n < c.landed {
+		// A newer check (say "Check time now" while the timer's check
+		// waited for a slow source) has already landed; keep its result.
+		st := c.st
+		c.mu.Unlock()
+		return st, err
+	}
+	c.landed = n
 	if err != nil {
 		c.st.Err = err
 		c.st.Checked = c.opt.clock()()

@@ -229,3 +229,34 @@ func TestHumanDuration(t *testing.T) {
 		}
 	}
 }
+
+// A slow check that started first must not overwrite the result of a newer
+// one ("Check time now" pressed while the timer's check waits).
+func TestCheckerStaleCheckDoesNotOverwrite(t *testing.T) {
+	var n atomic.Int32
+	firstSeen := make(chan struct{})
+	srv := startNTPFunc(t, func(req []byte) []byte {
+		if n.Add(1) == 1 {
+			close(firstSeen)
+			return nil // the first check times out
+		}
+		now := time.Now().Add(42 * time.Second)
+		return ntptest.Reply(req, now, now)
+	})
+	c := NewChecker(mustParse(t, srv.URL), Options{Timeout: 500 * time.Millisecond})
+	firstErr := make(chan error)
+	go func() {
+		_, err := c.Check(context.Background())
+		firstErr <- err
+	}()
+	<-firstSeen
+	if _, err := c.Check(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-firstErr; !errors.Is(err, ErrNoAnswer) {
+		t.Fatalf("first check: err = %v, want a timeout", err)
+	}
+	if st := c.Status(); st.Err != nil || math.Abs(st.Offset.Seconds()-42) > 1 {
+		t.Errorf("status %+v: the stale failure overwrote the newer result", st)
+	}
+}
