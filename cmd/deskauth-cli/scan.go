@@ -135,6 +135,7 @@ type scanJSON struct {
 	Bounds   [4]int        `json:"bounds"`
 	Text     string        `json:"text,omitempty"`
 	Accounts []accountJSON `json:"accounts,omitempty"`
+	Skipped  []string      `json:"skipped,omitempty"`
 	Error    string        `json:"error,omitempty"`
 	Note     string        `json:"note,omitempty"`
 }
@@ -161,14 +162,15 @@ func (c *cli) printFound(found []foundCode, opt scanOptions) error {
 		kind := capture.Classify(f.Text)
 		switch kind {
 		case capture.OTPAuth, capture.OTPAuthMigration:
-			accts, err := payloadAccounts(kind, f.Text)
+			accts, skipped, err := payloadAccounts(kind, f.Text)
 			if err != nil {
 				fmt.Fprintf(c.stdout, "%s\t%s\t(unusable: %s)\n", f.source, kind, oneLine(err.Error()))
-			} else if len(accts) == 0 {
-				fmt.Fprintf(c.stdout, "%s\t%s\t(an export of several accounts)\n", f.source, kind)
 			}
 			for _, a := range accts {
 				fmt.Fprintf(c.stdout, "%s\t%s\t%s\n", f.source, kind, maskedAccount(a))
+			}
+			for _, why := range skipped {
+				fmt.Fprintf(c.stdout, "%s\t%s\t(skipped: %s)\n", f.source, kind, oneLine(why))
 			}
 		case capture.PhoneFactor:
 			fmt.Fprintf(c.stdout, "%s\t%s\t%s\n", f.source, kind, capture.PhoneFactorHelp)
@@ -188,29 +190,31 @@ func describeJSON(f foundCode, raw bool) scanJSON {
 	}
 	switch kind {
 	case capture.OTPAuth, capture.OTPAuthMigration:
-		accts, err := payloadAccounts(kind, f.Text)
+		accts, skipped, err := payloadAccounts(kind, f.Text)
 		if err != nil {
 			j.Error = oneLine(err.Error())
 		}
 		for _, a := range accts {
 			j.Accounts = append(j.Accounts, newAccountJSON(a, false))
 		}
+		j.Skipped = skipped
 	case capture.PhoneFactor:
 		j.Note = capture.PhoneFactorHelp
 	}
 	return j
 }
 
-// payloadAccounts parses an otpauth:// or otpauth-migration:// payload.
-func payloadAccounts(kind capture.Kind, text string) ([]vault.Account, error) {
+// payloadAccounts parses an otpauth:// or otpauth-migration:// payload
+// into accounts, and says which accounts of an export were skipped.
+func payloadAccounts(kind capture.Kind, text string) ([]vault.Account, []string, error) {
 	if kind == capture.OTPAuthMigration {
 		return migrationAccounts(text)
 	}
 	a, err := vault.ParseURI(text)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return []vault.Account{a}, nil
+	return []vault.Account{a}, nil, nil
 }
 
 // maskedAccount describes an account with its secret replaced by asterisks
@@ -243,9 +247,12 @@ func quoteIfNeeded(s string) string {
 	return strconv.Quote(s)
 }
 
-// migrationAccounts lists the accounts of a Google Authenticator export.
-// Until vault can parse the export, it lists none, and scan shows the
-// payload's kind only.
-func migrationAccounts(text string) ([]vault.Account, error) {
-	return nil, nil
+// migrationAccounts lists the accounts of a Google Authenticator export,
+// and a line for each one it had to skip.
+func migrationAccounts(text string) ([]vault.Account, []string, error) {
+	m, err := vault.ParseMigration(text)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m.Accounts, m.Skipped, nil
 }
