@@ -39,7 +39,10 @@ func runCode(c *cli, args []string) error {
 		if len(pos) == 1 {
 			query = pos[0]
 		}
-		return c.vaultCodes(vf, query, when, *asJSON)
+		// The instant is asked for once the vault is open, so that it can
+		// depend on the vault's settings.
+		clock := func(*vault.Vault) (time.Time, error) { return when, nil }
+		return c.vaultCodes(vf, query, clock, *asJSON)
 	}
 	if len(pos) > 0 {
 		return usagef("code --uri takes no other arguments")

@@ -277,15 +277,20 @@ func runList(c *cli, args []string) error {
 	return tw.Flush()
 }
 
-// vaultCodes is `code [QUERY]`: the codes of the accounts matching query. An
-// HOTP account is used only when the query names it alone: its counter moves
-// on and is saved before the code is shown, so a code is never shown twice.
-func (c *cli) vaultCodes(vf *vaultFlags, query string, at time.Time, asJSON bool) error {
+// vaultCodes is `code [QUERY]`: the codes of the accounts matching query, at
+// the instant clock gives for the open vault. An HOTP account is used only
+// when the query names it alone: its counter moves on and is saved before the
+// code is shown, so a code is never shown twice.
+func (c *cli) vaultCodes(vf *vaultFlags, query string, clock func(*vault.Vault) (time.Time, error), asJSON bool) error {
 	v, err := c.readVault(vf)
 	if err != nil {
 		return err
 	}
 	defer v.Close()
+	at, err := clock(v)
+	if err != nil {
+		return err
+	}
 	idx := v.Match(query)
 	if len(idx) == 0 {
 		if len(v.Accounts) == 0 {
