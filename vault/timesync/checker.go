@@ -16,11 +16,29 @@ type Checker struct {
 	src Source
 	opt Options
 
+	// mono measures elapsed time on a clock that nobody sets (Go's
+	// monotonic reading); watch is how often Start compares it with the OS
+	// clock to notice a step.
+	mono  func() time.Duration
+	watch time.Duration
+
 	mu      sync.Mutex
 	st      Status
 	started uint64 // checks started so far
 	landed  uint64 // the number of the newest check whose result is in st
+	// wallAt and monoAt are the OS clock and mono when the offset in st
+	// was measured.
+	wallAt time.Time
+	monoAt time.Duration
 }
+
+// stepTolerance is how far the OS clock may drift from the monotonic clock
+// between two looks before it counts as stepped.
+const stepTolerance = 2 * time.Second
+
+// defaultWatch is how often Start looks for a stepped OS clock: often
+// enough that a correction outlives a fixed clock by a minute at most.
+const defaultWatch = time.Minute
 
 // Status is what the UI shows about the time check.
 type Status struct {
@@ -42,7 +60,9 @@ type Status struct {
 // NewChecker returns a Checker for src. It does not measure anything until
 // Check or Start is called; until then Now is the OS clock.
 func NewChecker(src Source, opt Options) *Checker {
-	return &Checker{src: src, opt: opt, st: Status{Source: src}}
+	start := time.Now()
+	return &Checker{src: src, opt: opt, st: Status{Source: src},
+		mono: func() time.Duration { return time.Since(start) }, watch: defaultWatch}
 }
 
 // Now returns the corrected time: the OS clock plus the last good offset when
@@ -92,6 +112,7 @@ func (c *Checker) Check(ctx context.Context) (Status, error) {
 	} else {
 		c.st.Offset, c.st.RTT, c.st.Err = m.Offset, m.RTT, nil
 		c.st.Checked, c.st.Good = m.At, m.At
+		c.wallAt, c.monoAt = m.At, c.mono()
 		c.st.Applied = m.Offset > Threshold || m.Offset < -Threshold
 	}
 	st := c.st
@@ -103,9 +124,12 @@ func (c *Checker) Check(ctx context.Context) (Status, error) {
 }
 
 // Start checks at once and then every Options.Interval (six hours by
-// default) in a goroutine, until ctx is done. The returned channel is closed
-// when that goroutine has exited. With the None source nothing is started and
-// the channel is already closed.
+// default) in a goroutine, until ctx is done. It also checks again within a
+// minute of the OS clock being stepped (the admin or Windows fixed it, or
+// the PC woke from sleep): the old offset would otherwise be applied to a
+// clock that no longer needs it. The returned channel is closed when the
+// goroutine has exited. With the None source nothing is started and the
+// channel is already closed.
 func (c *Checker) Start(ctx context.Context) <-chan struct{} {
 	done := make(chan struct{})
 	if c.src.Kind == None {
@@ -121,16 +145,37 @@ func (c *Checker) Start(ctx context.Context) <-chan struct{} {
 		c.Check(ctx)
 		tick := time.NewTicker(interval)
 		defer tick.Stop()
+		watch := time.NewTicker(min(c.watch, interval))
+		defer watch.Stop()
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case <-tick.C:
 				c.Check(ctx)
+			case <-watch.C:
+				if c.stepped() {
+					c.Check(ctx)
+				}
 			}
 		}
 	}()
 	return done
+}
+
+// stepped reports whether the OS clock has been set since the last good
+// check: its elapsed time differs from the monotonic clock's. Sleep looks the
+// same (the monotonic clock may pause), and a re-check is right then too.
+func (c *Checker) stepped() bool {
+	now := c.opt.clock()()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.st.Good.IsZero() {
+		return false
+	}
+	// Round(0) strips Go's monotonic reading, so Sub compares wall times.
+	drift := now.Round(0).Sub(c.wallAt.Round(0)) - (c.mono() - c.monoAt)
+	return drift > stepTolerance || drift < -stepTolerance
 }
 
 // Message is a one-line English summary for a notice, such as

@@ -260,3 +260,43 @@ func TestCheckerStaleCheckDoesNotOverwrite(t *testing.T) {
 		t.Errorf("status %+v: the stale failure overwrote the newer result", st)
 	}
 }
+
+// When the OS clock is set after a check (the admin fixes it, Windows syncs
+// it), the old offset must not stay applied until the next six-hourly check:
+// Start notices the step against the monotonic clock and checks again.
+func TestCheckerRechecksAfterClockStep(t *testing.T) {
+	var shift atomic.Int64
+	osClock := func() time.Time { return time.Now().Add(time.Duration(shift.Load())) }
+	truth := func() time.Time { return time.Now().Add(42 * time.Second) }
+	srv := startNTP(t, truth)
+	updates := make(chan Status, 100)
+	c := NewChecker(mustParse(t, srv.URL), Options{Clock: osClock, Interval: time.Hour,
+		OnUpdate: func(st Status) { updates <- st }})
+	c.watch = 10 * time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	done := c.Start(ctx)
+	defer func() { cancel(); <-done }()
+
+	if st := <-updates; !st.Applied || math.Abs(st.Offset.Seconds()-42) > 1 {
+		t.Fatalf("first check: %+v", st)
+	}
+	// No step, no re-check: the watch ticks about 20 times meanwhile.
+	select {
+	case st := <-updates:
+		t.Fatalf("re-checked without a clock step: %+v", st)
+	case <-time.After(200 * time.Millisecond):
+	}
+	// The admin sets the PC clock right.
+	shift.Store(int64(42 * time.Second))
+	select {
+	case st := <-updates:
+		if st.Applied || math.Abs(st.Offset.Seconds()) > 1 {
+			t.Errorf("after the step: %+v, want the offset back to about 0", st)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no re-check within 10 s of the clock step")
+	}
+	if d := c.Now().Sub(truth()); d.Abs() > time.Second {
+		t.Errorf("Now is %s off the true time after the step", d)
+	}
+}
