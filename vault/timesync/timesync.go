@@ -19,6 +19,11 @@
 //
 // Every network exchange is bounded by MaxTimeout, so a source that is offline
 // or silent costs at most three seconds, never a hang.
+//
+// Trust: SNTP is unauthenticated, so anyone on the path can shift the answer;
+// an HTTPS source is authenticated by its certificate. Either way an offset
+// over MaxOffset is refused, and nothing is ever written to the OS clock:
+// the correction applies to DeskAuth's codes only.
 package timesync
 
 import (
