@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -42,6 +43,9 @@ func startXvfb(t testing.TB, geometry string) string {
 	}
 	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", geometry, "-nolisten", "tcp", "-noreset")
 	cmd.ExtraFiles = []*os.File{w}
+	// If the test binary dies (a timeout), the server goes too, and with it
+	// any client such as xclip.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
