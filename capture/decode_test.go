@@ -22,7 +22,7 @@ func codeImage(t testing.TB, text string, px int) (*image.RGBA, image.Rectangle)
 }
 
 // TestDecodeImageTypes decodes the same code from every pixel layout
-// toGray reads directly, and from one it does not (RGBA64, through At).
+// toGray reads directly, and from some it does not (through At).
 func TestDecodeImageTypes(t *testing.T) {
 	const text = "otpauth://totp/Types:alice?secret=JBSWY3DPEHPK3PXP"
 	src, _ := codeImage(t, text, 4)
@@ -57,7 +57,8 @@ func TestDecodeImageTypes(t *testing.T) {
 		"Gray":               convert(image.NewGray(b)),
 		"Paletted":           convert(image.NewPaletted(b, color.Palette{color.White, color.Black})),
 		"YCbCr":              ycc,
-		"RGBA64-through-At":  convert(image.NewRGBA64(b)),
+		"RGBA64":             convert(image.NewRGBA64(b)),
+		"NRGBA64":            convert(image.NewNRGBA64(b)),
 		"Gray16-through-At":  convert(image.NewGray16(b)),
 		"CMYK-through-At":    convert(image.NewCMYK(b)),
 		"NYCbCrA-through-At": &image.NYCbCrA{YCbCr: *ycc, A: opaque(b), AStride: b.Dx()},
@@ -170,7 +171,12 @@ func TestToGrayValues(t *testing.T) {
 	}
 	rgba := image.NewRGBA(img.Bounds())
 	draw.Draw(rgba, rgba.Bounds(), img, image.Point{}, draw.Src)
-	for name, in := range map[string]image.Image{"NRGBA": img, "RGBA": rgba, "At": &struct{ image.Image }{img}} {
+	rgba64 := image.NewRGBA64(img.Bounds())
+	draw.Draw(rgba64, rgba64.Bounds(), img, image.Point{}, draw.Src)
+	nrgba64 := image.NewNRGBA64(img.Bounds())
+	draw.Draw(nrgba64, nrgba64.Bounds(), img, image.Point{}, draw.Src)
+	for name, in := range map[string]image.Image{"NRGBA": img, "RGBA": rgba, "RGBA64": rgba64, "NRGBA64": nrgba64,
+		"At": &struct{ image.Image }{img}} {
 		g := toGray(in)
 		for i, w := range want {
 			if d := int(g.pix[i]) - int(w); d < -1 || d > 1 {

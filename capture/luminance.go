@@ -62,6 +62,30 @@ func toGray(img image.Image) gray {
 		for y := 0; y < h; y++ {
 			copy(pix[y*w:y*w+w], m.Pix[y*m.Stride:y*m.Stride+w])
 		}
+	case *image.RGBA64:
+		// 16-bit PNGs (ImageMagick writes them): the high bytes suffice.
+		for y := 0; y < h; y++ {
+			row := m.Pix[y*m.Stride : y*m.Stride+8*w]
+			out := pix[y*w : y*w+w]
+			for x := range out {
+				p := row[8*x : 8*x+8 : 8*x+8]
+				l := (wr*uint32(p[0]) + wg*uint32(p[2]) + wb*uint32(p[4]) + 512) >> 10
+				out[x] = byte(l + 255 - uint32(p[6]))
+			}
+		}
+	case *image.NRGBA64:
+		for y := 0; y < h; y++ {
+			row := m.Pix[y*m.Stride : y*m.Stride+8*w]
+			out := pix[y*w : y*w+w]
+			for x := range out {
+				p := row[8*x : 8*x+8 : 8*x+8]
+				l := (wr*uint32(p[0]) + wg*uint32(p[2]) + wb*uint32(p[4]) + 512) >> 10
+				if a := uint32(p[6]); a != 255 {
+					l = (l*a + 255*(255-a) + 127) / 255
+				}
+				out[x] = byte(l)
+			}
+		}
 	case *image.Paletted:
 		// GIFs and palette PNGs: convert the palette once.
 		var lut [256]byte
