@@ -1,15 +1,27 @@
 // Package app is DeskAuth's desktop user interface, built with Fyne. It holds
-// widgets and callbacks only: every decision is a call into vault or capture.
+// widgets and callbacks only: every decision is a call into vault, capture or
+// timesync, and the UI shows what they compute.
+//
+// The window moves through screens: setup (no vault yet), unlock (a password
+// is needed), codes (the account list) and add (check a new account's live
+// code, then save it). Each screen is built by a method of ui and swapped in
+// with show; tests drive them with fyne's test package.
 package app
 
 import (
+	"context"
+	"image"
+	"time"
+
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/deskauth/deskauth/assets"
+	"github.com/deskauth/deskauth/capture"
+	"github.com/deskauth/deskauth/vault"
+	"github.com/deskauth/deskauth/vault/keystore"
 )
 
 // AppID is the application identifier, shared with FyneApp.toml.
@@ -18,12 +30,49 @@ const AppID = "io.github.deskauth"
 // Icon is the application icon as a Fyne resource.
 var Icon = fyne.NewStaticResource("icon.png", assets.Icon)
 
-// ui is the main window's state; its widgets are fields so tests can drive
-// and inspect them.
+// AutoLockAfter is how long the app may sit in the background before it locks
+// the vault and hides the codes.
+const AutoLockAfter = 5 * time.Minute
+
+// deps are the outside world the UI talks to; tests replace them.
+type deps struct {
+	now       func() time.Time
+	store     func() (keystore.Store, error)
+	scan      func(ctx context.Context) ([]capture.Found, error)
+	clipboard func(ctx context.Context) (image.Image, error)
+	// hideForScan is how long the window stays hidden before a screen scan,
+	// so it does not cover the console's QR code.
+	hideForScan time.Duration
+}
+
+func realDeps() deps {
+	return deps{
+		now:         time.Now,
+		store:       keystore.Default,
+		scan:        func(ctx context.Context) ([]capture.Found, error) { return capture.Scan(ctx) },
+		clipboard:   capture.ClipboardImage,
+		hideForScan: 400 * time.Millisecond,
+	}
+}
+
+// ui is the main window's state. Widgets of the current screen are fields so
+// tests can drive and inspect them.
 type ui struct {
-	win       fyne.Window
-	vaultPath *widget.Label
-	notice    *widget.Label
+	app  fyne.App
+	win  fyne.Window
+	deps deps
+	path string
+
+	vault *vault.Vault // nil while locked
+	clock *clock       // the corrected time, once unlocked
+
+	setup  *setupScreen
+	unlock *unlockScreen
+	codes  *codesScreen
+	add    *addScreen
+
+	background *time.Timer   // auto-lock countdown while in the background
+	stopTick   chan struct{} // closed on lock, ends the refresh goroutine
 }
 
 // Run opens the main window on the vault at vaultPath and blocks until the app
@@ -31,22 +80,110 @@ type ui struct {
 func Run(vaultPath string) {
 	a := fyneapp.NewWithID(AppID)
 	a.SetIcon(Icon)
-	newUI(a, vaultPath).win.ShowAndRun()
+	u := newUI(a, vaultPath, realDeps())
+	u.start()
+	u.win.ShowAndRun()
+	u.lock()
 }
 
-// newUI builds the main window. The translations are loaded here rather than
-// in init so tests can choose the language first.
-func newUI(a fyne.App, vaultPath string) *ui {
+// newUI builds the window without showing a screen yet; start picks the first
+// one. Translations are loaded here rather than in init so tests can choose
+// the language first.
+func newUI(a fyne.App, path string, d deps) *ui {
 	if err := lang.AddTranslationsFS(assets.Translations, "translations"); err != nil {
 		fyne.LogError("loading translations", err)
 	}
-	u := &ui{win: a.NewWindow(lang.L("DeskAuth"))}
-	u.vaultPath = widget.NewLabel(lang.L("Vault: {{.Path}}", map[string]any{"Path": vaultPath}))
-	u.vaultPath.Wrapping = fyne.TextWrapBreak
-	u.notice = widget.NewLabel(lang.L("The full desktop window is on its way. Meanwhile deskauth-cli reads the same vault."))
-	u.notice.Wrapping = fyne.TextWrapWord
-	title := widget.NewLabelWithStyle(lang.L("DeskAuth"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	u.win.SetContent(container.NewVBox(title, u.vaultPath, u.notice))
-	u.win.Resize(fyne.NewSize(420, 560))
+	u := &ui{app: a, deps: d, path: path}
+	u.win = a.NewWindow(lang.L("DeskAuth"))
+	u.win.Resize(fyne.NewSize(440, 600))
+	u.win.SetMaster()
+	if desk, ok := a.(desktop.App); ok {
+		desk.SetSystemTrayIcon(Icon)
+		desk.SetSystemTrayMenu(fyne.NewMenu(lang.L("DeskAuth"),
+			fyne.NewMenuItem(lang.L("Show DeskAuth"), func() { u.win.Show(); u.win.RequestFocus() }),
+			fyne.NewMenuItem(lang.L("Lock"), func() { u.lock(); u.start() }),
+		))
+	}
+	a.Lifecycle().SetOnExitedForeground(func() {
+		u.background = time.AfterFunc(AutoLockAfter, func() {
+			fyne.Do(func() {
+				if u.vault != nil {
+					u.lock()
+					u.start()
+				}
+			})
+		})
+	})
+	a.Lifecycle().SetOnEnteredForeground(func() {
+		if u.background != nil {
+			u.background.Stop()
+		}
+	})
 	return u
+}
+
+// show swaps the window's content.
+func (u *ui) show(c fyne.CanvasObject) {
+	u.win.SetContent(c)
+}
+
+// start shows the first screen for the vault file: setup when there is none,
+// the codes when the OS key store opens it, and unlock otherwise.
+func (u *ui) start() {
+	if !vaultExists(u.path) {
+		u.showSetup()
+		return
+	}
+	u.tryOpen(nil)
+}
+
+// opened takes over an unlocked vault and shows its codes.
+func (u *ui) opened(v *vault.Vault) {
+	u.vault = v
+	u.clock = newClock(u.deps.now, v.Settings.TimeSource)
+	u.stopTick = make(chan struct{})
+	go u.tick(u.stopTick)
+	u.showCodes()
+}
+
+// tick redraws the live codes once a second while the vault is open.
+func (u *ui) tick(stop chan struct{}) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			fyne.Do(u.refresh)
+		}
+	}
+}
+
+// refresh redraws whichever screen shows codes.
+func (u *ui) refresh() {
+	switch {
+	case u.vault == nil:
+	case u.add != nil:
+		u.refreshPreview()
+	case u.codes != nil:
+		u.refreshCodes()
+	}
+}
+
+// lock closes the vault, wiping its keys from memory.
+func (u *ui) lock() {
+	if u.stopTick != nil {
+		close(u.stopTick)
+		u.stopTick = nil
+	}
+	u.codes, u.add = nil, nil
+	if u.clock != nil {
+		u.clock.stop()
+		u.clock = nil
+	}
+	if u.vault != nil {
+		u.vault.Close()
+		u.vault = nil
+	}
 }

@@ -1,46 +1,87 @@
 #!/usr/bin/env bash
-# Starts the real desktop app under Xvfb, in English and in Japanese, waits for
-# its window, and saves a screenshot of each to $DESKAUTH_SHOTS (default: a
-# temp dir) for a person to look at. Fails if the window never appears or the
-# screenshot is blank.
+# The real desktop app in a real window under Xvfb, in English and Japanese:
+# first-run setup, unlock with the password, the code list, and a screen scan
+# that finds a QR code shown by another window. Screenshots of each screen go
+# to $DESKAUTH_SHOTS (default: a temp dir) for a person to look at. Fails if a
+# window never appears, a screenshot is blank, or the scan does not open the
+# add screen with the scanned account.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/local/go/bin:$PATH"
 
 work=$(mktemp -d)
-shots=${DESKAUTH_SHOTS:-$work}
+shots=${DESKAUTH_SHOTS:-$work/shots}
 mkdir -p "$shots"
+pids=()
 cleanup() {
-  [ -n "${app_pid:-}" ] && kill "$app_pid" 2>/dev/null || true
-  [ -n "${xvfb_pid:-}" ] && kill "$xvfb_pid" 2>/dev/null || true
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 go build -o "$work/deskauth" ./cmd/deskauth
+CGO_ENABLED=0 go build -o "$work/deskauth-cli" ./cmd/deskauth-cli
 
 display=":$((90 + RANDOM % 400))"
-Xvfb "$display" -screen 0 1024x768x24 -nolisten tcp >/dev/null 2>&1 &
-xvfb_pid=$!
+Xvfb "$display" -screen 0 1600x1000x24 -nolisten tcp >/dev/null 2>&1 &
+pids+=($!)
 export DISPLAY=$display
 for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
 
-for locale in en_US.UTF-8 ja_JP.UTF-8; do
-  short=${locale%%_*}
-  HOME="$work/home-$short" LANG=$locale LANGUAGE=$short \
-    "$work/deskauth" --vault "$work/test.vault" >"$work/app-$short.log" 2>&1 &
-  app_pid=$!
-  if ! win=$(timeout 30 xdotool search --sync --onlyvisible --name '^DeskAuth$' | head -n1); then
-    echo "FAIL: no DeskAuth window appeared ($locale)"; cat "$work/app-$short.log"; exit 1
-  fi
-  sleep 1 # let the first frame paint
-  import -window "$win" "$shots/main-$short.png"
-  colours=$(convert "$shots/main-$short.png" -format '%k' info:)
-  if [ "$colours" -lt 4 ]; then
-    echo "FAIL: the $locale window is blank ($colours colours)"; exit 1
-  fi
-  echo "ok: $locale window rendered ($colours colours): $shots/main-$short.png"
-  kill "$app_pid"; wait "$app_pid" 2>/dev/null || true
-  app_pid=
+fail() { echo "FAIL: $*"; for f in "$work"/*.log; do echo "--- $f"; cat "$f"; done; exit 1; }
+
+# shot NAME WINDOW: save a screenshot and check it is not blank.
+shot() {
+  sleep 1.2 # let a frame paint
+  import -window "$2" "$shots/$1.png"
+  local colours
+  colours=$(convert "$shots/$1.png" -format '%k' info:)
+  [ "$colours" -ge 4 ] || fail "$1 is blank ($colours colours)"
+  echo "ok   $1 ($colours colours): $shots/$1.png"
+}
+
+# A QR code for the scan, in its own window at the right of the screen.
+uri='otpauth://totp/Example%20Console:admin@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example%20Console'
+qrencode -s 6 -m 4 -o "$work/qr.png" "$uri"
+feh --title qr-window --geometry +1200+300 "$work/qr.png" &
+pids+=($!)
+timeout 20 xdotool search --sync --onlyvisible --name qr-window >/dev/null || fail "the QR window did not appear"
+
+for lc in en ja; do
+  case $lc in en) locale=en_US.UTF-8 ;; ja) locale=ja_JP.UTF-8 ;; esac
+  export HOME="$work/home-$lc" LANG=$locale LANGUAGE=$lc
+  mkdir -p "$HOME"
+
+  # First run: no vault yet, so the setup screen.
+  "$work/deskauth" --vault "$work/new-$lc.vault" >"$work/setup-$lc.log" 2>&1 &
+  app=$!; pids+=($app)
+  win=$(timeout 30 xdotool search --sync --onlyvisible --name '^DeskAuth$' | head -n1) || fail "no setup window ($lc)"
+  shot "setup-$lc" "$win"
+  kill "$app"; wait "$app" 2>/dev/null || true
+  [ ! -e "$work/new-$lc.vault" ] || fail "setup wrote a vault before Create was pressed"
+
+  # A password vault made with the CLI, then unlocked in the app.
+  v="$work/pw-$lc.vault"
+  printf 'hunter2\n' >"$work/pw"
+  "$work/deskauth-cli" init --vault "$v" --protect password --password-file "$work/pw" >/dev/null
+  "$work/deskauth-cli" add --vault "$v" --password-file "$work/pw" 'otpauth://totp/GitHub:octocat?secret=GEZDGNBVGY3TQOJQ&issuer=GitHub' >/dev/null
+  "$work/deskauth-cli" add --vault "$v" --password-file "$work/pw" 'otpauth://totp/%E7%AE%A1%E7%90%86%E3%82%B3%E3%83%B3%E3%82%BD%E3%83%BC%E3%83%AB:yamada?secret=MZXW6YTBOI&digits=8' >/dev/null
+  "$work/deskauth" --vault "$v" >"$work/app-$lc.log" 2>&1 &
+  app=$!; pids+=($app)
+  win=$(timeout 30 xdotool search --sync --onlyvisible --name '^DeskAuth$' | head -n1) || fail "no unlock window ($lc)"
+  shot "unlock-$lc" "$win"
+  xdotool windowactivate --sync "$win" 2>/dev/null || xdotool windowfocus --sync "$win"
+  xdotool type --delay 40 'hunter2'
+  xdotool key Return
+  shot "codes-$lc" "$win"
+
+  # Scan: the app hides itself, reads the screen and opens the add screen
+  # with the code it found. Its toolbar's first button is Scan screen.
+  eval "$(xdotool getwindowgeometry --shell "$win")"
+  xdotool mousemove --window "$win" $((WIDTH / 6)) 22 click 1
+  sleep 3
+  win=$(timeout 30 xdotool search --sync --onlyvisible --name '^DeskAuth$' | head -n1) || fail "the window did not come back after the scan ($lc)"
+  shot "scan-$lc" "$win"
+  kill "$app"; wait "$app" 2>/dev/null || true
 done
 echo "PASS: test-gui-window"
