@@ -30,10 +30,13 @@
 //	    file is kept as VAULT.damaged.
 //	deskauth-cli parse URI [--json] [--reveal]
 //	    Print the fields of an otpauth:// URI; the secret only with --reveal.
-//	deskauth-cli scan --image FILE [--image FILE]... [--raw] [--json]
-//	    Decode the QR codes in image files (PNG, JPEG, GIF, WebP, BMP) and list
-//	    the accounts found, secrets masked; --raw prints each payload verbatim,
-//	    one per line, whatever it is. Exit status 3 if there is no QR code.
+//	deskauth-cli scan [--image FILE]... [--clipboard] [--region X,Y,W,H] [--raw] [--json] [--add]
+//	    Decode the QR codes on every display (or only in --region, in desktop
+//	    pixels), or in image files (PNG, JPEG, GIF, WebP, BMP) or the clipboard
+//	    image, and list the accounts found, secrets masked; --raw prints each
+//	    payload verbatim, one per line, whatever it is. --add shows each
+//	    account's current code and adds it to the vault. Exit status 3 if there
+//	    is no QR code.
 //	deskauth-cli time [--time-source URL] [--json]
 //	    Measure how far the PC clock is off against URL (ntp://host[:port],
 //	    "ntp://" alone for pool.ntp.org, or https://host/ read from its Date
@@ -85,7 +88,7 @@ var commands = []command{
 	{"passwd", "change the vault password", runPasswd},
 	{"restore", "replace a damaged vault with its backup", runRestore},
 	{"parse", "show the fields of an otpauth:// URI", runParse},
-	{"scan", "find QR codes in images and list the accounts in them", runScan},
+	{"scan", "find QR codes on screen, in images or on the clipboard", runScan},
 	{"time", "check the PC clock against a time source, or save the vault's", runTime},
 }
 

@@ -1,13 +1,16 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
 	"os"
+	"os/signal"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/deskauth/deskauth/capture"
 	"github.com/deskauth/deskauth/vault"
@@ -91,39 +94,173 @@ func (l *stringList) String() string     { return strings.Join(*l, ",") }
 func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 
 type scanOptions struct {
-	images []string
-	raw    bool
-	json   bool
+	images    []string
+	clipboard bool
+	region    string
+	add       bool
+	raw       bool
+	json      bool
 }
+
+// scanTimeout bounds a scan of the screen: under Wayland the desktop may ask
+// the user to allow the screenshot.
+const scanTimeout = 2 * time.Minute
 
 func runScan(c *cli, args []string) error {
 	fs := c.flags("scan")
 	var opt scanOptions
 	fs.Var((*stringList)(&opt.images), "image", "decode this image file (PNG, JPEG, GIF, WebP, BMP); repeatable")
+	fs.BoolVar(&opt.clipboard, "clipboard", false, "decode the image on the clipboard")
+	fs.StringVar(&opt.region, "region", "", "scan only this part of the screen: `X,Y,W,H` in desktop pixels (X and Y may be negative)")
+	fs.BoolVar(&opt.add, "add", false, "add the accounts found to the vault, after showing each one's current code")
 	fs.BoolVar(&opt.raw, "raw", false, "print each decoded payload verbatim, one per line (secrets included)")
 	fs.BoolVar(&opt.json, "json", false, "print what was found as JSON")
+	vf := c.vaultFlags(fs)
 	pos, err := c.parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
-		return usagef("scan takes no arguments; use --image FILE")
+		return usagef("scan takes no arguments; use --image FILE, --clipboard, or nothing to scan the screen")
 	}
-	var sources []scanSource
-	for _, path := range opt.images {
-		sources = append(sources, imageSource(path))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, scanTimeout)
+	defer cancel()
+
+	var found []foundCode
+	if len(opt.images) == 0 && !opt.clipboard {
+		// No source: the screen, every display or the --region.
+		var opts []capture.Option
+		if opt.region != "" {
+			r, err := parseRegion(opt.region)
+			if err != nil {
+				return err
+			}
+			opts = append(opts, capture.Region(r))
+		}
+		shown, err := capture.Scan(ctx, opts...)
+		if errors.Is(err, capture.ErrNoQR) {
+			return exitCodeError{exitNoQR, err}
+		}
+		if err != nil {
+			return err
+		}
+		for _, f := range shown {
+			found = append(found, foundCode{fmt.Sprintf("display %d", f.Display), capture.Code{Text: f.Text, Bounds: f.Bounds}})
+		}
+	} else {
+		if opt.region != "" {
+			return usagef("--region is for scanning the screen; it does not go with --image or --clipboard")
+		}
+		var sources []scanSource
+		for _, path := range opt.images {
+			sources = append(sources, imageSource(path))
+		}
+		if opt.clipboard {
+			sources = append(sources, clipboardSource(ctx))
+		}
+		found, err = collectCodes(sources)
+		if errors.Is(err, capture.ErrNoQR) {
+			return exitCodeError{exitNoQR, err}
+		}
+		if err != nil {
+			return err
+		}
 	}
-	if len(sources) == 0 {
-		return usagef("scan needs --image FILE")
+	if err := c.printFound(found, opt); err != nil {
+		return err
 	}
-	found, err := collectCodes(sources)
-	if errors.Is(err, capture.ErrNoQR) {
-		return exitCodeError{exitNoQR, err}
+	if opt.add {
+		return c.addFound(vf, found, opt)
 	}
+	return nil
+}
+
+// clipboardSource decodes the image on the clipboard.
+func clipboardSource(ctx context.Context) scanSource {
+	return scanSource{name: "clipboard", codes: func() ([]capture.Code, string, error) {
+		img, err := capture.ClipboardImage(ctx)
+		if err != nil {
+			return nil, "", err
+		}
+		return decodeImage("the clipboard", img)
+	}}
+}
+
+// parseRegion reads --region X,Y,W,H.
+func parseRegion(s string) (image.Rectangle, error) {
+	parts := strings.Split(s, ",")
+	var v [4]int
+	bad := len(parts) != 4
+	for i := 0; !bad && i < 4; i++ {
+		n, err := strconv.Atoi(strings.TrimSpace(parts[i]))
+		v[i], bad = n, err != nil
+	}
+	if bad || v[2] <= 0 || v[3] <= 0 || v[2] > 1<<20 || v[3] > 1<<20 || v[0] < -1<<20 || v[0] > 1<<20 || v[1] < -1<<20 || v[1] > 1<<20 {
+		return image.Rectangle{}, usagef("--region %q is not X,Y,W,H with a positive width and height, e.g. 100,200,640,480", s)
+	}
+	return image.Rect(v[0], v[1], v[0]+v[2], v[1]+v[3]), nil
+}
+
+// addFound shows the current code of each account found, so the admin can
+// check it against the site before relying on it, and adds the accounts to
+// the vault. One already there is skipped, not replaced. With --raw or
+// --json these messages go to stderr, to keep stdout parseable.
+func (c *cli) addFound(vf *vaultFlags, found []foundCode, opt scanOptions) error {
+	out := c.stdout
+	if opt.raw || opt.json {
+		out = c.stderr
+	}
+	var accts []vault.Account
+	for _, f := range found {
+		kind := capture.Classify(f.Text)
+		if kind != capture.OTPAuth && kind != capture.OTPAuthMigration {
+			continue
+		}
+		as, _, err := payloadAccounts(kind, f.Text)
+		if err == nil {
+			accts = append(accts, as...)
+		}
+	}
+	if len(accts) == 0 {
+		return errors.New("nothing to add: none of the QR codes found is a usable otpauth account")
+	}
+	now := c.now()
+	for _, a := range accts {
+		code, err := a.Code(now)
+		if err != nil {
+			return fmt.Errorf("%s: %w", a.Label(), err)
+		}
+		if a.Kind == vault.HOTP {
+			fmt.Fprintf(out, "%s\t%s\t(next HOTP code, counter %d)\n", code, a.Label(), a.Counter)
+		} else {
+			fmt.Fprintf(out, "%s\t%s\t(%d s left)\n", code, a.Label(), int(a.Remaining(now).Round(time.Second)/time.Second))
+		}
+	}
+	v, err := c.openVault(vf)
 	if err != nil {
 		return err
 	}
-	return c.printFound(found, opt)
+	defer v.Close()
+	added := 0
+	for _, a := range accts {
+		if err := v.Add(a); errors.Is(err, vault.ErrDuplicate) {
+			fmt.Fprintf(out, "already in the vault, skipped: %s\n", a.Label())
+			continue
+		} else if err != nil {
+			return err
+		}
+		added++
+	}
+	if added == 0 {
+		return nil
+	}
+	if err := v.Save(); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "added %d account(s) to %s\n", added, v.Path())
+	return nil
 }
 
 // scanJSON is the --json form of one code. Text (the whole payload) is
