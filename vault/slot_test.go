@@ -3,6 +3,7 @@ package vault
 import (
 	"bytes"
 	"encoding/hex"
+	"os"
 	"testing"
 	_ "unsafe" // go:linkname
 
@@ -109,5 +110,30 @@ func TestKDFBounds(t *testing.T) {
 		if err := p.check(readLimits); err != nil {
 			t.Errorf("%+v rejected: %v", p, err)
 		}
+	}
+}
+
+// TestTestCostHook: the test-only cost applies only while set, and a vault
+// saved without it carries the default cost in its slot.
+func TestTestCostHook(t *testing.T) {
+	if currentKDF() != defaultKDF {
+		t.Fatalf("cost at test start %+v, want the default", currentKDF())
+	}
+	restore := SetArgon2CostForTests(1, 8, 1)
+	if currentKDF() != (kdfParams{1, 8, 1}) {
+		t.Fatal("the hook did not apply")
+	}
+	restore()
+	if currentKDF() != defaultKDF {
+		t.Fatal("restore did not bring back the default")
+	}
+	path := newVault(t, Protection{Password: []byte("pw")}, nil)
+	data, _ := os.ReadFile(path)
+	parts, err := decodeFile(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := parts.Header.Password.KDF; got != defaultKDF {
+		t.Fatalf("a vault saved without the hook has cost %+v", got)
 	}
 }

@@ -85,7 +85,8 @@ type Protection struct {
 
 // Vault is an unlocked vault. Change Accounts and Settings freely, then call
 // Save. The caller must call Close, which releases the file lock and wipes the
-// keys held in memory.
+// keys held in memory. A Vault is not safe for concurrent use: one goroutine
+// (the UI's) owns it.
 type Vault struct {
 	Accounts []Account
 	Settings Settings
@@ -131,6 +132,11 @@ func Read(path string, u Unlocker) (*Vault, error) { return open(path, u, false)
 
 func open(path string, u Unlocker, hold bool) (*Vault, error) {
 	v := &Vault{path: path}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		// Checked before locking, which would create a lock file beside a
+		// vault that does not exist (or fail, in a missing folder).
+		return nil, fmt.Errorf("no vault at %s: %w", path, fs.ErrNotExist)
+	}
 	if hold {
 		l, err := acquireLock(path)
 		if err != nil {

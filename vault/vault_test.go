@@ -454,9 +454,17 @@ func TestCreateRefusesExisting(t *testing.T) {
 }
 
 func TestOpenMissing(t *testing.T) {
-	_, err := Open(filepath.Join(t.TempDir(), "none.vault"), pw("x"))
-	if !errors.Is(err, fs.ErrNotExist) {
-		t.Fatalf("err = %v", err)
+	dir := t.TempDir()
+	for _, path := range []string{filepath.Join(dir, "none.vault"), filepath.Join(dir, "no", "folder.vault")} {
+		for _, open := range []func(string, Unlocker) (*Vault, error){Open, Read} {
+			_, err := open(path, pw("x"))
+			if !errors.Is(err, fs.ErrNotExist) || !strings.HasPrefix(err.Error(), "no vault at ") {
+				t.Fatalf("err = %v", err)
+			}
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("opening a missing vault left %d files behind", len(entries))
 	}
 }
 
