@@ -101,15 +101,14 @@ func newUI(a fyne.App, path string, d deps) *ui {
 		desk.SetSystemTrayIcon(Icon)
 		desk.SetSystemTrayMenu(fyne.NewMenu(lang.L("DeskAuth"),
 			fyne.NewMenuItem(lang.L("Show DeskAuth"), func() { u.win.Show(); u.win.RequestFocus() }),
-			fyne.NewMenuItem(lang.L("Lock"), func() { u.lock(); u.start() }),
+			fyne.NewMenuItem(lang.L("Lock"), u.lockAndAsk),
 		))
 	}
 	a.Lifecycle().SetOnExitedForeground(func() {
 		u.background = time.AfterFunc(AutoLockAfter, func() {
 			fyne.Do(func() {
 				if u.vault != nil {
-					u.lock()
-					u.start()
+					u.lockAndAsk()
 				}
 			})
 		})
@@ -140,6 +139,7 @@ func (u *ui) start() {
 // opened takes over an unlocked vault and shows its codes.
 func (u *ui) opened(v *vault.Vault) {
 	u.vault = v
+	u.setup, u.unlock = nil, nil
 	u.clock = newClock(u.deps.now, v.Settings.TimeSource)
 	u.stopTick = make(chan struct{})
 	go u.tick(u.stopTick)
@@ -169,6 +169,15 @@ func (u *ui) refresh() {
 	case u.codes != nil:
 		u.refreshCodes()
 	}
+}
+
+// lockAndAsk locks the vault and shows the unlock screen. Even an
+// OS-protected vault then waits for the Unlock button, so a locked screen
+// shows no codes.
+func (u *ui) lockAndAsk() {
+	u.lock()
+	u.unlock = nil
+	u.showUnlock("")
 }
 
 // lock closes the vault, wiping its keys from memory.

@@ -132,6 +132,16 @@ func TestSetupWithOSKeyStoreOpensWithoutPassword(t *testing.T) {
 	if pw, os := h.u.vault.Protection(); pw || !os {
 		t.Errorf("protection = password %v, os %v; want os only", pw, os)
 	}
+
+	// Lock hides the codes until Unlock is pressed, even with no password.
+	test.Tap(findButton(t, h.u.win, "Lock"))
+	if h.u.vault != nil || h.u.unlock == nil {
+		t.Fatal("Lock left the vault open")
+	}
+	test.Tap(h.u.unlock.open)
+	if h.u.vault == nil || h.u.codes == nil {
+		t.Fatalf("Unlock did not reopen the OS-protected vault: %q", h.u.unlock.status.Text)
+	}
 }
 
 // TestAddShowsCodeBeforeSaving is the verify-then-save flow: the live code
@@ -230,6 +240,10 @@ func TestUnlock(t *testing.T) {
 	h.u.start()
 	if h.u.unlock == nil || h.u.vault != nil {
 		t.Fatal("a password vault should ask for its password")
+	}
+	test.Tap(h.u.unlock.open)
+	if h.u.vault != nil || h.u.unlock.status.Text == "" {
+		t.Fatalf("an empty password: vault %v, status %q", h.u.vault != nil, h.u.unlock.status.Text)
 	}
 	test.Type(h.u.unlock.password, "wrong")
 	test.Tap(h.u.unlock.open)

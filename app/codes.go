@@ -59,7 +59,7 @@ func (u *ui) showCodes() {
 	toolbar := container.NewGridWithColumns(3,
 		widget.NewButtonWithIcon(lang.L("Scan screen"), theme.SearchIcon(), func() { u.scanScreen() }),
 		widget.NewButtonWithIcon(lang.L("Add"), theme.ContentAddIcon(), func() { u.showAdd(nil) }),
-		widget.NewButtonWithIcon(lang.L("Lock"), theme.LogoutIcon(), func() { u.lock(); u.start() }),
+		widget.NewButtonWithIcon(lang.L("Lock"), theme.LogoutIcon(), u.lockAndAsk),
 	)
 	top := container.NewVBox(toolbar, s.search, s.notice)
 	u.show(container.NewBorder(top, s.status, nil, nil, container.NewStack(s.empty, s.list)))

@@ -144,7 +144,11 @@ func (u *ui) tryOpen(password []byte) {
 	case err == nil:
 		u.opened(v)
 	case errors.Is(err, vault.ErrPasswordRequired):
-		u.showUnlock("")
+		msg := "" // first asked: the screen itself says what to do
+		if u.unlock != nil {
+			msg = lang.L("Type the vault's password.")
+		}
+		u.showUnlock(msg)
 	case errors.Is(err, vault.ErrWrongPassword):
 		u.showUnlock(lang.L("Wrong password."))
 	case errors.Is(err, vault.ErrBackupAvailable):
@@ -163,7 +167,10 @@ func (u *ui) showUnlock(message string) {
 	s.status = widget.NewLabel(message)
 	s.status.Wrapping = fyne.TextWrapWord
 	s.open = widget.NewButton(lang.L("Unlock"), func() {
-		pw := []byte(s.password.Text)
+		var pw []byte // nil: try the OS key store alone
+		if s.password.Text != "" {
+			pw = []byte(s.password.Text)
+		}
 		s.password.SetText("")
 		u.tryOpen(pw)
 	})
