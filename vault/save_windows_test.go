@@ -1,8 +1,11 @@
 package vault
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/windows"
 )
@@ -37,4 +40,36 @@ func TestUserOnlyDACL(t *testing.T) {
 // ntdll exports wine_get_version.
 func underWine() bool {
 	return windows.NewLazySystemDLL("ntdll.dll").NewProc("wine_get_version").Find() == nil
+}
+
+// TestReplaceRetriesSharingViolation: while another program (antivirus, a
+// sync client) has the vault open without sharing, MoveFileEx fails; the save
+// retries and succeeds once the file is released.
+func TestReplaceRetriesSharingViolation(t *testing.T) {
+	dir := t.TempDir()
+	target, tmp := filepath.Join(dir, "v.vault"), filepath.Join(dir, "v.tmp")
+	os.WriteFile(target, []byte("old"), 0o600)
+	os.WriteFile(tmp, []byte("new"), 0o600)
+	name, _ := windows.UTF16PtrFromString(target)
+	h, err := windows.CreateFile(name, windows.GENERIC_READ, 0, nil, windows.OPEN_EXISTING, windows.FILE_ATTRIBUTE_NORMAL, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	released := make(chan time.Time, 1)
+	go func() {
+		time.Sleep(150 * time.Millisecond)
+		released <- time.Now()
+		windows.CloseHandle(h)
+	}()
+	if err := replaceFile(tmp, target); err != nil {
+		t.Fatalf("replaceFile: %v", err)
+	}
+	select {
+	case <-released:
+	default:
+		t.Fatal("the move succeeded while the file was held without sharing; nothing was retried")
+	}
+	if got, _ := os.ReadFile(target); string(got) != "new" {
+		t.Fatalf("target holds %q", got)
+	}
 }
