@@ -140,6 +140,20 @@ fi
 out=$(cli list 2>&1) && echo "$out" | grep -q 'Example (alice@example.com)' &&
 	ok "its owner opens it again" || bad "owner after the other user: $out"
 
+echo "-- protected by both DPAPI and a password"
+out=$(DESKAUTH_PASSWORD=wine-test-pw cli protect --both 2>&1) && ok "protect --both: $out" || bad "protect --both: $out"
+out=$(cli code alice --at "$at" 2>&1 | cut -f1 | tr -d '\r')
+[ "$out" = "$(oathtool --totp -b --now "$oat" JBSWY3DPEHPK3PXP)" ] && ok "its owner opens it with DPAPI alone" || bad "owner, no password: $out"
+wineserver -k || true
+status=0
+out=$(USER=mallory LOGNAME=mallory DESKAUTH_PASSWORD=wine-test-pw cli list 2>&1) || status=$?
+wineserver -k || true
+if [ "$status" = 0 ] && echo "$out" | grep -q 'Example (alice@example.com)'; then
+	ok "another user opens it with the password"
+else
+	bad "another user with the password: exit $status: $out"
+fi
+
 if [ "$fail" = 0 ]; then
 	echo "PASS: Wine vault suite"
 else
