@@ -76,11 +76,13 @@ func decodeImage(img image.Image) []Code {
 	if b.Dx() >= halfResMin && b.Dy() >= halfResMin/2 {
 		half := halfGray(img)
 		s.mul, s.div = 2, 1
-		m := s.fast(half)
+		bits := binarizeFunc(half)
+		m := bits(false)
+		s.search(m, false)
 		if len(s.codes) == 0 {
-			invert(half)
 			s.inverted = true
-			m = s.fast(half)
+			m = bits(true)
+			s.search(m, false)
 		}
 		if len(s.codes) > 0 && m != nil {
 			// A second code on the same screen may hide among the page's
@@ -95,19 +97,12 @@ func decodeImage(img image.Image) []Code {
 	}
 	full := toGray(img)
 	defer putBuf(full.pix)
-	s.mul, s.div = 1, 1
-	for _, inverted := range []bool{false, true} {
-		if inverted {
-			invert(full)
-		}
-		s.inverted = inverted
-		s.fast(full)
-		if len(s.codes) == 0 {
-			s.harder(full)
-		}
-		if len(s.codes) > 0 {
-			break
-		}
+	s.mul, s.div, s.inverted = 1, 1, false
+	bits := binarizeFunc(full)
+	s.search(bits(false), true)
+	if len(s.codes) == 0 {
+		s.inverted = true
+		s.search(bits(true), true)
 	}
 	s.retryCandidates()
 	return s.codes
@@ -186,24 +181,15 @@ func (s *scan) retryCandidates() {
 		// binarizer needs some background around the code.
 		r := c.r.Inset(-max(c.r.Dx(), c.r.Dy())/3 - 8).Intersect(bounds)
 		crop := toGray(sub.SubImage(r))
-		if c.inverted {
-			invert(crop)
-		}
 		s.mul, s.div, s.off, s.inverted = 1, 1, r.Min.Sub(bounds.Min), c.inverted
 		n := len(s.codes)
-		s.fast(crop)
-		if len(s.codes) == n {
-			s.harder(crop)
-		}
+		s.search(binarizeFunc(crop)(c.inverted), true)
 		if len(s.codes) == n {
 			// Modules of two pixels or less, or smeared by scaling,
 			// read better enlarged.
 			big := upscale2(crop)
 			s.div = 2
-			s.fast(big)
-			if len(s.codes) == n {
-				s.harder(big)
-			}
+			s.search(binarizeFunc(big)(c.inverted), true)
 			putBuf(big.pix)
 		}
 		putBuf(crop.pix)
@@ -229,44 +215,21 @@ func (s *scan) decoder() *decoder.Decoder {
 	return s.dec
 }
 
-// invert turns g into its negative, for light codes on dark backgrounds:
-// gozxing ignores its ALSO_INVERTED hint.
-func invert(g gray) {
-	for i, v := range g.pix {
-		g.pix[i] = 255 - v
-	}
-}
-
 var tryHarder = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
 
-// fast searches g with the single-code detector, stepping over rows, and
-// returns the binarized plane (with found codes blanked) for more passes.
-func (s *scan) fast(g gray) *gozxing.BitMatrix {
-	m, err := binarize(g)
-	if err != nil {
-		return nil
-	}
-	s.detectLoop(m, nil)
-	return m
-}
-
-// harder searches every third row, and weighs every trio of finder
-// patterns.
-func (s *scan) harder(g gray) {
-	m, err := binarize(g)
-	if err != nil {
+// search looks for codes in m: first with the single-code detector
+// stepping over rows; when that finds nothing and harder is set, on every
+// third row, then weighing every trio of finder patterns.
+func (s *scan) search(m *gozxing.BitMatrix, harder bool) {
+	if m == nil {
 		return
 	}
-	s.detectLoop(m, tryHarder)
-	s.multi(m, tryHarder)
-}
-
-func binarize(g gray) (*gozxing.BitMatrix, error) {
-	src, err := gozxing.NewPlanarYUVLuminanceSource(g.pix, g.w, g.h, 0, 0, g.w, g.h, false)
-	if err != nil {
-		return nil, err
+	n := len(s.codes)
+	s.detectLoop(m, nil)
+	if harder && len(s.codes) == n {
+		s.detectLoop(m, tryHarder)
+		s.multi(m, tryHarder)
 	}
-	return gozxing.NewHybridBinarizer(src).GetBlackMatrix()
 }
 
 // detectLoop finds one code at a time with the single-code detector, then

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"image"
 	"image/color"
+	"runtime"
 	"sync"
 )
 
@@ -51,13 +52,17 @@ func toGray(img image.Image) gray {
 	pix := getBuf(w * h)
 	switch m := img.(type) {
 	case *image.RGBA:
-		for y := 0; y < h; y++ {
-			rgbaRow(pix[y*w:y*w+w], m.Pix[y*m.Stride:y*m.Stride+4*w])
-		}
+		inBands(h, 256, func(y0, y1 int) {
+			for y := y0; y < y1; y++ {
+				rgbaRow(pix[y*w:y*w+w], m.Pix[y*m.Stride:y*m.Stride+4*w])
+			}
+		})
 	case *image.NRGBA:
-		for y := 0; y < h; y++ {
-			nrgbaRow(pix[y*w:y*w+w], m.Pix[y*m.Stride:y*m.Stride+4*w])
-		}
+		inBands(h, 256, func(y0, y1 int) {
+			for y := y0; y < y1; y++ {
+				nrgbaRow(pix[y*w:y*w+w], m.Pix[y*m.Stride:y*m.Stride+4*w])
+			}
+		})
 	case *image.Gray:
 		for y := 0; y < h; y++ {
 			copy(pix[y*w:y*w+w], m.Pix[y*m.Stride:y*m.Stride+w])
@@ -166,11 +171,13 @@ func halfGray(img image.Image) gray {
 	pix := getBuf(w * h)
 	switch m := img.(type) {
 	case *image.RGBA:
-		for y := 0; y < h; y++ {
-			r0 := m.Pix[2*y*m.Stride:][:8*w]
-			r1 := m.Pix[(2*y+1)*m.Stride:][:8*w]
-			halfRGBARow(pix[y*w:y*w+w], r0, r1)
-		}
+		inBands(h, 256, func(y0, y1 int) {
+			for y := y0; y < y1; y++ {
+				r0 := m.Pix[2*y*m.Stride:][:8*w]
+				r1 := m.Pix[(2*y+1)*m.Stride:][:8*w]
+				halfRGBARow(pix[y*w:y*w+w], r0, r1)
+			}
+		})
 	default:
 		full := toGray(img)
 		for y := 0; y < h; y++ {
@@ -191,20 +198,19 @@ func halfGray(img image.Image) gray {
 // (four bytes summed never exceed 16 bits): the conversion is the largest
 // cost of the fast pass, and this halves it.
 func halfRGBARow(out, r0, r1 []byte) {
-	r0 = r0[:8*len(out)]
-	r1 = r1[:8*len(out)]
 	const m = 0x00ff00ff00ff00ff
-	for x := range out {
-		a := binary.LittleEndian.Uint64(r0[8*x:])
-		c := binary.LittleEndian.Uint64(r1[8*x:])
+	n := len(out)
+	r0 = r0[:8*n]
+	r1 = r1[:8*n]
+	for x, i := 0, 0; x < n; x, i = x+1, i+8 {
+		a := binary.LittleEndian.Uint64(r0[i : i+8 : i+8])
+		c := binary.LittleEndian.Uint64(r1[i : i+8 : i+8])
 		rb := a&m + c&m       // R, B, R, B of the two columns
 		ga := a>>8&m + c>>8&m // G, A, G, A
 		rb += rb >> 32        // both columns in the low lanes
 		ga += ga >> 32
-		rs, bs := uint32(rb&0xffff), uint32(rb>>16&0xffff)
-		gs, as := uint32(ga&0xffff), uint32(ga>>16&0xffff)
-		l := (wr*rs + wg*gs + wb*bs + 2048) >> 12
-		out[x] = byte(l + 255 - (as+2)>>2)
+		l := (wr*uint32(rb&0xffff) + wg*uint32(ga&0xffff) + wb*uint32(rb>>16&0xffff) + 2048) >> 12
+		out[x] = byte(l + 255 - (uint32(ga>>16&0xffff)+2)>>2)
 	}
 }
 
@@ -245,4 +251,22 @@ func upscale2(g gray) gray {
 
 func clampInt(v, lo, hi int) int {
 	return min(max(v, lo), hi)
+}
+
+// inBands runs f over rows [0, h) split into one band per CPU, when there
+// are at least grain rows a band, enough for the goroutines to pay: converting a 4K frame is
+// the largest cost of the fast pass, and a screen scanner has the machine
+// to itself while the user waits.
+func inBands(h, grain int, f func(y0, y1 int)) {
+	n := min(runtime.GOMAXPROCS(0), 4, h/grain)
+	if n <= 1 {
+		f(0, h)
+		return
+	}
+	var wg sync.WaitGroup
+	for i := range n {
+		y0, y1 := h*i/n, h*(i+1)/n
+		wg.Go(func() { f(y0, y1) })
+	}
+	wg.Wait()
 }
