@@ -517,3 +517,39 @@ func TestClosed(t *testing.T) {
 		t.Fatalf("Save after Close: %v", err)
 	}
 }
+
+// TestRoundTripOSKeyStore runs the os-slot round trip through this machine's
+// real key store: DPAPI on Windows (always there, so always run, under Wine
+// too), and elsewhere only when DESKAUTH_TEST_OS_KEYSTORE=1 says a usable
+// store is running (scripts/test-secret-service.sh starts gnome-keyring).
+func TestRoundTripOSKeyStore(t *testing.T) {
+	if runtime.GOOS != "windows" && os.Getenv("DESKAUTH_TEST_OS_KEYSTORE") != "1" {
+		t.Skip("set DESKAUTH_TEST_OS_KEYSTORE=1 with an unlocked OS key store to run this")
+	}
+	cheapKDF(t)
+	store, err := keystore.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := newVault(t, Protection{Store: store}, sampleAccounts())
+	v, err := Open(path, Unlocker{Store: store, Password: noPrompt(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameAccounts(t, v.Accounts, sampleAccounts())
+	// Switch to a password: the save deletes the key from the store, which
+	// also cleans up after this test.
+	if err := v.SetProtection(Protection{Password: []byte("pw")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Save(); err != nil {
+		t.Fatal(err)
+	}
+	v.Close()
+	v, err = Read(path, pw("pw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameAccounts(t, v.Accounts, sampleAccounts())
+	v.Close()
+}
