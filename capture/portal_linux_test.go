@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -139,15 +140,31 @@ func startSessionBus(t *testing.T) string {
 // response code, the way the real portal does: the call returns the Request
 // path, and the Response signal follows on that path.
 type fakePortal struct {
-	conn  *dbus.Conn
-	dir   string
-	shot  image.Image
+	conn *dbus.Conn
+	dir  string
+	shot image.Image
+
+	mu    sync.Mutex // the bus calls Screenshot on its own goroutine
 	code  uint32
 	calls []map[string]dbus.Variant
 	files []string
 }
 
+func (p *fakePortal) setCode(c uint32) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.code = c
+}
+
+func (p *fakePortal) record() ([]map[string]dbus.Variant, []string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]map[string]dbus.Variant(nil), p.calls...), append([]string(nil), p.files...)
+}
+
 func (p *fakePortal) Screenshot(sender dbus.Sender, parent string, opts map[string]dbus.Variant) (dbus.ObjectPath, *dbus.Error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	p.calls = append(p.calls, opts)
 	token, _ := opts["handle_token"].Value().(string)
 	path := requestPath([]string{string(sender)}, token)
@@ -159,9 +176,10 @@ func (p *fakePortal) Screenshot(sender dbus.Sender, parent string, opts map[stri
 	png.Encode(f, p.shot)
 	f.Close()
 	p.files = append(p.files, file)
+	code := p.code
 	go func() {
 		time.Sleep(30 * time.Millisecond)
-		p.conn.Emit(path, requestResponse, p.code, map[string]dbus.Variant{"uri": dbus.MakeVariant("file://" + file)})
+		p.conn.Emit(path, requestResponse, code, map[string]dbus.Variant{"uri": dbus.MakeVariant("file://" + file)})
 	}()
 	return path, nil
 }
@@ -210,18 +228,19 @@ func TestPortalOnRealBus(t *testing.T) {
 	if len(found) != 1 || found[0].Text != uriMain2 || !near(found[0].Bounds, code, 8) {
 		t.Fatalf("found %+v; want %s at %v", found, uriMain2, code)
 	}
-	if len(portal.calls) != 1 {
-		t.Fatalf("%d portal calls; want 1 (the screenshot is taken once per scan)", len(portal.calls))
+	calls, files := portal.record()
+	if len(calls) != 1 {
+		t.Fatalf("%d portal calls; want 1 (the screenshot is taken once per scan)", len(calls))
 	}
-	if v, _ := portal.calls[0]["interactive"].Value().(bool); v {
+	if v, _ := calls[0]["interactive"].Value().(bool); v {
 		t.Error("asked for an interactive screenshot")
 	}
-	if _, err := os.Stat(portal.files[0]); !errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(files[0]); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the screenshot in a temporary directory was not deleted: %v", err)
 	}
 
 	// The user says no.
-	portal.code = 1
+	portal.setCode(1)
 	_, err = (&portalScreen{connect: connect}).displays(context.Background())
 	if !errors.Is(err, ErrPermission) || !strings.Contains(err.Error(), "cancelled") {
 		t.Errorf("cancelled: %v", err)
