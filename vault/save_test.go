@@ -198,6 +198,24 @@ func TestChangedOnDisk(t *testing.T) {
 		t.Fatal("the other process's save was overwritten")
 	}
 
+	// The file grew beyond any vault (a sparse file, so the test is cheap):
+	// not read into memory, and not overwritten.
+	v0, err := Open(path, pw("pw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(path, int64(maxFileLen)+1); err != nil {
+		t.Fatal(err)
+	}
+	if err := v0.Save(); !errors.Is(err, ErrChangedOnDisk) {
+		t.Fatalf("file grew: err = %v", err)
+	}
+	v0.Close()
+	if _, err := Open(path, pw("pw")); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "larger than any vault") {
+		t.Fatalf("opening a huge file: %v", err)
+	}
+	os.WriteFile(path, theirs, 0o600)
+
 	// The file was deleted.
 	v, err := Open(path, pw("pw"))
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -144,7 +145,7 @@ func open(path string, u Unlocker, hold bool) (*Vault, error) {
 		}
 		v.lock = l
 	}
-	data, err := os.ReadFile(path)
+	data, err := readVaultFile(path)
 	if err == nil {
 		err = v.load(data, u)
 	} else if errors.Is(err, fs.ErrNotExist) {
@@ -332,17 +333,19 @@ func (v *Vault) Save() error {
 		}
 		defer releaseLock(l)
 	}
-	old, err := os.ReadFile(v.path)
+	old, err := readVaultFile(v.path)
 	switch {
-	case v.onDisk == nil && err == nil:
-		return fmt.Errorf("%w (%s appeared)", ErrChangedOnDisk, v.path)
-	case v.onDisk == nil && errors.Is(err, fs.ErrNotExist):
-		old = nil
-	case err != nil:
-		if errors.Is(err, fs.ErrNotExist) {
+	case errors.Is(err, fs.ErrNotExist):
+		if v.onDisk != nil {
 			return fmt.Errorf("%w (%s was removed)", ErrChangedOnDisk, v.path)
 		}
+		old = nil
+	case err != nil && !errors.Is(err, ErrCorrupt):
 		return fmt.Errorf("vault: %v", err)
+	case v.onDisk == nil:
+		return fmt.Errorf("%w (%s appeared)", ErrChangedOnDisk, v.path)
+	case err != nil: // now too large to be a vault
+		return fmt.Errorf("%w (%s)", ErrChangedOnDisk, v.path)
 	default:
 		if sum := sha256.Sum256(old); !bytes.Equal(sum[:], v.onDisk) {
 			return fmt.Errorf("%w (%s)", ErrChangedOnDisk, v.path)
@@ -511,7 +514,7 @@ func RestoreBackup(path string) error {
 		return err
 	}
 	defer releaseLock(l)
-	if cur, err := os.ReadFile(path); err == nil {
+	if cur, err := readVaultFile(path); err == nil {
 		_, err := decodeFile(cur)
 		if err == nil {
 			return fmt.Errorf("%s is not damaged, so its backup was not restored", path)
@@ -548,10 +551,10 @@ type backupFile struct {
 func intactBackup(path string) (backupFile, bool) {
 	b := backupFile{path: backupPath(path)}
 	fi, err := os.Stat(b.path)
-	if err != nil || fi.Size() > maxPayloadLen+maxHeaderLen {
+	if err != nil {
 		return b, false
 	}
-	if b.data, err = os.ReadFile(b.path); err != nil {
+	if b.data, err = readVaultFile(b.path); err != nil {
 		return b, false
 	}
 	if _, err := decodeFile(b.data); err != nil {
@@ -559,6 +562,32 @@ func intactBackup(path string) (backupFile, bool) {
 	}
 	b.mod = fi.ModTime()
 	return b, true
+}
+
+// maxFileLen is the largest file a v1 vault can be; anything bigger is not
+// read into memory at all.
+const maxFileLen = prefixLen + maxHeaderLen + 4 + maxPayloadLen + trailerLen
+
+// readVaultFile reads a vault file, refusing (as damaged) one too large to be
+// a vault rather than loading gigabytes.
+func readVaultFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Size() > int64(maxFileLen) {
+		return nil, corruptf("the file is larger than any vault (over %d MiB)", maxFileLen>>20)
+	}
+	// The limit still holds for files whose size Stat cannot tell.
+	data, err := io.ReadAll(io.LimitReader(f, int64(maxFileLen)+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxFileLen {
+		return nil, corruptf("the file is larger than any vault (over %d MiB)", maxFileLen>>20)
+	}
+	return data, nil
 }
 
 func nonNil(a []Account) []Account {
