@@ -141,12 +141,16 @@ func TestSIGKILLLoop(t *testing.T) {
 	fromBackup := 0
 	start := time.Now()
 	const kills = 300
+	// Kills land a few milliseconds into the saving. The window widens
+	// while kills come before any save completes (a slow machine) and
+	// narrows again once they do.
+	maxDelay := 8 * time.Millisecond
 	for i := range kills {
 		cmd, line := startHelper(t, "save "+path)
 		if line != "ready" {
 			t.Fatalf("kill %d: helper said %q", i, line)
 		}
-		time.Sleep(time.Duration(r.IntN(8000)) * time.Microsecond)
+		time.Sleep(time.Duration(r.Int64N(int64(maxDelay))))
 		cmd.Process.Kill()
 		cmd.Wait()
 
@@ -169,6 +173,12 @@ func TestSIGKILLLoop(t *testing.T) {
 		}
 		if c < last {
 			t.Fatalf("kill %d: counter went back from %d to %d", i, last, c)
+		}
+		switch {
+		case c == last && maxDelay < 500*time.Millisecond:
+			maxDelay *= 2
+		case c > last && maxDelay > 8*time.Millisecond:
+			maxDelay /= 2
 		}
 		last = c
 		v.Close()
