@@ -191,6 +191,25 @@ func TestScanNoDisplay(t *testing.T) {
 	}
 }
 
+// BenchmarkGrabX11 is the capture half of BenchmarkScanLive: one 3840×2160
+// frame read from the X server and converted to RGBA.
+func BenchmarkGrabX11(b *testing.B) {
+	dpy := startXvfb(b, "3840x2160x24")
+	b.Setenv("DISPLAY", dpy)
+	x := &x11Screen{}
+	defer x.Close()
+	ds, err := x.displays(context.Background())
+	if err != nil || len(ds) != 1 {
+		b.Fatalf("displays = %v, %v", ds, err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := x.grab(context.Background(), ds[0], ds[0].bounds); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkScanLive is a live capture and decode of a 3840×2160 X screen
 // with one otpauth code at 4 px per module among other windows. Target:
 // 250 ms per scan.
