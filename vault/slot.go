@@ -63,7 +63,8 @@ func deriveKEK(password []byte, s *passwordSlot) []byte {
 // the slot without running Argon2id a second time.
 func newPasswordSlot(id [idLen]byte, password, master []byte) (*passwordSlot, error) {
 	s := &passwordSlot{KDF: currentKDF()}
-	if err := s.KDF.check(kdfLimits{MaxTime: 1 << 16, MaxMemory: 1 << 22, MaxThread: 255}); err != nil {
+	// Never write a cost that Open would refuse.
+	if err := s.KDF.check(readLimits); err != nil {
 		return nil, fmt.Errorf("vault: bad Argon2id cost: %v", err)
 	}
 	if _, err := rand.Read(s.Salt[:]); err != nil {

@@ -137,3 +137,23 @@ func TestTestCostHook(t *testing.T) {
 		t.Fatalf("a vault saved without the hook has cost %+v", got)
 	}
 }
+
+// TestUnreadableCostNeverWritten: a cost beyond what Open accepts fails the
+// save instead of producing a vault nobody can open.
+func TestUnreadableCostNeverWritten(t *testing.T) {
+	cheapKDF(t)
+	path := newVault(t, Protection{Password: []byte("pw")}, sampleAccounts())
+	before, _ := os.ReadFile(path)
+	v, err := Open(path, pw("pw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	defer SetArgon2CostForTests(readLimits.MaxTime+1, 64, 1)()
+	if err := v.Save(); err == nil {
+		t.Fatal("saved with a cost Open refuses")
+	}
+	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+		t.Fatal("the file changed")
+	}
+}
