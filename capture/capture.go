@@ -59,7 +59,14 @@ func Region(r image.Rectangle) Option {
 // On Linux under Wayland, where X11 clients see other windows as black, Scan
 // falls back to the xdg-desktop-portal Screenshot interface, which may ask
 // the user for permission.
-func Scan(ctx context.Context, opts ...Option) ([]Found, error) {
+func Scan(ctx context.Context, opts ...Option) (found []Found, err error) {
+	// The capture libraries talk to X servers, GDI and D-Bus peers; a
+	// surprise from any of them must reach the user as an error, not a crash.
+	defer func() {
+		if p := recover(); p != nil {
+			found, err = nil, fmt.Errorf("screen capture failed: %v", p)
+		}
+	}()
 	var o options
 	for _, opt := range opts {
 		opt(&o)
