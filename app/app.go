@@ -43,15 +43,20 @@ type deps struct {
 	// hideForScan is how long the window stays hidden before a screen scan,
 	// so it does not cover the console's QR code.
 	hideForScan time.Duration
+	// refreshEvery is how often the live codes are redrawn; zero turns the
+	// timer off (tests redraw by hand, since the test driver runs fyne.Do
+	// on the calling goroutine).
+	refreshEvery time.Duration
 }
 
 func realDeps() deps {
 	return deps{
-		now:         time.Now,
-		store:       keystore.Default,
-		scan:        func(ctx context.Context) ([]capture.Found, error) { return capture.Scan(ctx) },
-		clipboard:   capture.ClipboardImage,
-		hideForScan: 400 * time.Millisecond,
+		now:          time.Now,
+		store:        keystore.Default,
+		scan:         func(ctx context.Context) ([]capture.Found, error) { return capture.Scan(ctx) },
+		clipboard:    capture.ClipboardImage,
+		hideForScan:  400 * time.Millisecond,
+		refreshEvery: time.Second,
 	}
 }
 
@@ -141,14 +146,16 @@ func (u *ui) opened(v *vault.Vault) {
 	u.vault = v
 	u.setup, u.unlock = nil, nil
 	u.clock = newClock(u.deps.now, v.Settings.TimeSource)
-	u.stopTick = make(chan struct{})
-	go u.tick(u.stopTick)
+	if u.deps.refreshEvery > 0 {
+		u.stopTick = make(chan struct{})
+		go u.tick(u.stopTick, u.deps.refreshEvery)
+	}
 	u.showCodes()
 }
 
-// tick redraws the live codes once a second while the vault is open.
-func (u *ui) tick(stop chan struct{}) {
-	t := time.NewTicker(time.Second)
+// tick redraws the live codes while the vault is open.
+func (u *ui) tick(stop chan struct{}, every time.Duration) {
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		select {
