@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/draw"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/jezek/xgb"
+	"github.com/jezek/xgb/randr"
 	"github.com/jezek/xgb/xproto"
 )
 
@@ -173,6 +175,96 @@ func TestScanX11RealScreen(t *testing.T) {
 	_, err = Scan(context.Background(), Region(image.Rect(0, 0, 2000, 1440)))
 	if !errors.Is(err, ErrNoQR) || !strings.Contains(err.Error(), "in region 0,0 2000×1440") {
 		t.Errorf("region beside the code: %v; want ErrNoQR naming the region", err)
+	}
+}
+
+// setMonitors splits the X screen of dpy into monitors with RandR 1.5, as a
+// desk of several monitors looks to X clients: Xinerama then reports one
+// screen per monitor, in this order, the first primary. (Xvfb cannot place
+// real screens side by side; monitors on one root window are what a
+// multi-head X server shows clients anyway.) X has no negative coordinates
+// and no per-monitor scale: those are the fake-display tests' job.
+func setMonitors(t *testing.T, dpy string, rects ...image.Rectangle) {
+	t.Helper()
+	c, err := xgb.NewConnDisplay(dpy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := randr.Init(c); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := randr.QueryVersion(c, 1, 5).Reply(); err != nil {
+		t.Fatal(err)
+	}
+	root := xproto.Setup(c).DefaultScreen(c).Root
+	res, err := randr.GetScreenResources(c, root).Reply()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range rects {
+		name := fmt.Sprintf("DESKAUTH-%d", i)
+		atom, err := xproto.InternAtom(c, false, uint16(len(name)), name).Reply()
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := randr.MonitorInfo{Name: atom.Atom, Primary: i == 0, X: int16(r.Min.X), Y: int16(r.Min.Y),
+			Width: uint16(r.Dx()), Height: uint16(r.Dy()), WidthInMillimeters: uint32(r.Dx() / 4), HeightInMillimeters: uint32(r.Dy() / 4)}
+		if i == 0 {
+			// The first takes the screen's output, which retires the
+			// automatic monitor covering the whole root window.
+			m.NOutput, m.Outputs = uint16(len(res.Outputs)), res.Outputs
+		}
+		if err := randr.SetMonitorChecked(c, root, m).Check(); err != nil {
+			t.Fatalf("SetMonitor %v: %v", r, err)
+		}
+	}
+}
+
+func TestScanX11Monitors(t *testing.T) {
+	dpy := startXvfb(t, "4480x1440x24")
+	x11Env(t, dpy)
+	right := image.Rect(1920, 0, 4480, 1440) // primary, a 1440p monitor
+	left := image.Rect(0, 360, 1920, 1440)   // a 1080p monitor, lower down
+	setMonitors(t, dpy, right, left, left)   // and a projector mirroring the left one
+
+	x := &x11Screen{}
+	ds, err := x.displays(context.Background())
+	x.Close()
+	if err != nil || len(ds) != 3 || ds[0].bounds != right || ds[1].bounds != left || ds[2].bounds != left {
+		t.Fatalf("displays = %+v, %v; want the three monitors", ds, err)
+	}
+
+	cardL, codeL := codeCard(t, uriLeft, 4)
+	cardR, codeR := codeCard(t, uriRight, 5)
+	cardOff, _ := codeCard(t, uriBottom, 4)
+	atL, atR := image.Pt(300, 900), image.Pt(3900, 100)
+	showWindow(t, dpy, atL, cardL)
+	showWindow(t, dpy, atR, cardR)
+	// Above the left monitor: inside the root window, on no monitor.
+	showWindow(t, dpy, image.Pt(100, 20), cardOff)
+
+	found, err := Scan(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found) != 2 {
+		t.Fatalf("found %+v; want the left code then the right one, and nothing off the monitors", found)
+	}
+	if found[0].Text != uriLeft || found[0].Display != 1 || !near(found[0].Bounds, codeL.Add(atL), 8) {
+		t.Errorf("first: %+v; want %s on display 1 at %v", found[0], uriLeft, codeL.Add(atL))
+	}
+	if found[1].Text != uriRight || found[1].Display != 0 || !near(found[1].Bounds, codeR.Add(atR), 8) {
+		t.Errorf("second: %+v; want %s on display 0 at %v", found[1], uriRight, codeR.Add(atR))
+	}
+
+	_, err = Scan(context.Background(), Region(image.Rect(0, 0, 1000, 300)))
+	if !errors.Is(err, ErrNoDisplay) || !strings.Contains(err.Error(), "outside every display (displays: 0,360 1920×1080, 1920,0 2560×1440)") {
+		t.Errorf("region on no monitor: %v; want ErrNoDisplay listing the monitors", err)
+	}
+	found, err = Scan(context.Background(), Region(image.Rect(200, 0, 4480, 880)))
+	if err != nil || len(found) != 1 || found[0].Text != uriRight {
+		t.Errorf("region over both monitors, above the left code: %+v, %v; want only %s", found, err, uriRight)
 	}
 }
 
