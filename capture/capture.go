@@ -28,7 +28,11 @@ type Found struct {
 	Display int
 	// Bounds encloses the code in virtual-desktop coordinates: the origin is
 	// the primary display's top-left corner, and displays left of or above
-	// it have negative coordinates.
+	// it have negative coordinates. The unit is the one the system lays
+	// displays out in: physical pixels on Windows (Scan makes the process
+	// per-monitor DPI aware) and X11, points on macOS. Through the Wayland
+	// screenshot portal, which does not say where monitors are, it is a
+	// pixel of the portal's whole-desktop picture.
 	Bounds image.Rectangle
 }
 
@@ -54,7 +58,9 @@ func Region(r image.Rectangle) Option {
 // right then top to bottom, and codes in reading order on each. It returns
 // ErrNoQR, wrapped with what was looked at ("3 displays, 7680×2160 px"), when
 // there is none; ErrNoDisplay when there is no screen; ErrPermission when the
-// system forbids capture. Between displays it stops early when ctx is done.
+// system forbids capture; errors.ErrUnsupported where this build cannot
+// capture (macOS without cgo, other systems). Between displays it stops early
+// when ctx is done.
 //
 // On Linux under Wayland, where X11 clients see other windows as black, Scan
 // falls back to the xdg-desktop-portal Screenshot interface, which may ask
