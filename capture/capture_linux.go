@@ -40,13 +40,16 @@ func systemScreens() ([]screen, error) {
 // time. Root-window coordinates are the virtual desktop: X puts no head at a
 // negative position.
 type x11Screen struct {
-	conn *xgb.Conn
-	root xproto.ScreenInfo
+	conn  *xgb.Conn
+	root  xproto.ScreenInfo
+	shm   *x11SHM
+	noSHM bool // MIT-SHM failed here (or a test turned it off): use GetImage
 }
 
 func (x *x11Screen) name() string { return "X11" }
 
 func (x *x11Screen) Close() error {
+	x.closeSHM()
 	if x.conn != nil {
 		x.conn.Close()
 		x.conn = nil
@@ -115,6 +118,16 @@ func (x *x11Screen) grab(ctx context.Context, d display, r image.Rectangle) (ima
 	}
 	if err := x.checkFormat(); err != nil {
 		return nil, err
+	}
+	if s := x.shmFor(r.Dx() * r.Dy() * 4); s != nil {
+		img, err := x.grabSHM(s, r)
+		if err == nil {
+			return img, nil
+		}
+		// A server that accepted the segment but cannot fill it: stop
+		// trying, and read through the socket.
+		x.closeSHM()
+		x.noSHM = true
 	}
 	img := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
 	for y0 := r.Min.Y; y0 < r.Max.Y; y0 += stripRows {

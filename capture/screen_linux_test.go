@@ -2,6 +2,7 @@ package capture
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -284,20 +285,67 @@ func TestScanNoDisplay(t *testing.T) {
 }
 
 // BenchmarkGrabX11 is the capture half of BenchmarkScanLive: one 3840×2160
-// frame read from the X server and converted to RGBA.
+// frame read from the X server and converted to RGBA, through MIT-SHM (the
+// default) and through the socket (the fallback).
 func BenchmarkGrabX11(b *testing.B) {
 	dpy := startXvfb(b, "3840x2160x24")
 	b.Setenv("DISPLAY", dpy)
-	x := &x11Screen{}
-	defer x.Close()
-	ds, err := x.displays(context.Background())
-	if err != nil || len(ds) != 1 {
-		b.Fatalf("displays = %v, %v", ds, err)
+	for _, c := range []struct {
+		name  string
+		noSHM bool
+	}{{"shm", false}, {"socket", true}} {
+		b.Run(c.name, func(b *testing.B) {
+			x := &x11Screen{noSHM: c.noSHM}
+			defer x.Close()
+			ds, err := x.displays(context.Background())
+			if err != nil || len(ds) != 1 {
+				b.Fatalf("displays = %v, %v", ds, err)
+			}
+			for i := 0; i < b.N; i++ {
+				if _, err := x.grab(context.Background(), ds[0], ds[0].bounds); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if (x.shm != nil) == c.noSHM {
+				b.Fatalf("shared memory used: %v", x.shm != nil)
+			}
+		})
 	}
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := x.grab(context.Background(), ds[0], ds[0].bounds); err != nil {
-			b.Fatal(err)
+}
+
+func TestGrabX11SharedMemoryMatchesSocket(t *testing.T) {
+	dpy := startXvfb(t, "1600x900x24")
+	x11Env(t, dpy)
+	card, _ := codeCard(t, uriMain1, 3)
+	showWindow(t, dpy, image.Pt(1234, 567), card)
+	ctx := context.Background()
+	viaSHM := &x11Screen{}
+	defer viaSHM.Close()
+	viaSocket := &x11Screen{noSHM: true}
+	defer viaSocket.Close()
+	// A part of the screen, then all of it: the segment grows.
+	for _, r := range []image.Rectangle{image.Rect(1001, 333, 1599, 899), image.Rect(0, 0, 1600, 900)} {
+		a, err := viaSHM.grab(ctx, display{}, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if viaSHM.shm == nil || viaSHM.noSHM {
+			t.Fatal("MIT-SHM was not used on a local Xvfb")
+		}
+		b, err := viaSocket.grab(ctx, display{}, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pa, pb := a.(*image.RGBA), b.(*image.RGBA)
+		if pa.Rect != pb.Rect || !bytes.Equal(pa.Pix, pb.Pix) {
+			t.Fatalf("grab %v: shared memory and socket frames differ", r)
+		}
+		if uniform(pa) {
+			t.Fatalf("grab %v: a flat frame; the window is not in it", r)
+		}
+		codes, err := Decode(pa)
+		if err != nil || len(codes) != 1 || codes[0].Text != uriMain1 {
+			t.Fatalf("grab %v: Decode = %+v, %v", r, codes, err)
 		}
 	}
 }
