@@ -78,6 +78,11 @@ run scan --raw --region 0,0,1000,1080 || rc=$?
 pass "--region away from the code: exit 3, $(cat "$work/err")"
 
 echo "== the Windows clipboard"
+rc=0
+run scan --clipboard || rc=$?
+[ "$rc" = 1 ] && grep -q 'the clipboard holds no image' "$work/err" ||
+	fail "empty clipboard: exit $rc, stderr: $(cat "$work/err")"
+pass "empty clipboard: exit 1, $(cat "$work/err")"
 clip='otpauth://totp/Clip:carol?secret=GEZDGNBVGY3TQOJQ&issuer=Clip'
 qrencode -o "$work/clip.png" -s 4 "$clip"
 xclip -selection clipboard -t image/png -i "$work/clip.png" </dev/null >/dev/null 2>&1
