@@ -267,4 +267,18 @@ func TestScanWaylandFallsBackToPortal(t *testing.T) {
 	if len(found) != 1 || found[0].Text != uriLeft || !near(found[0].Bounds, code, 8) {
 		t.Fatalf("found %+v; want %s at %v", found, uriLeft, code)
 	}
+
+	// No XWayland at all: the portal alone.
+	t.Setenv("DISPLAY", "")
+	found, err = Scan(context.Background())
+	if err != nil || len(found) != 1 || found[0].Text != uriLeft {
+		t.Fatalf("portal alone: %+v, %v", found, err)
+	}
+
+	// No portal either: say what to install.
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", startSessionBus(t))
+	_, err = Scan(context.Background())
+	if !errors.Is(err, ErrNoDisplay) || !strings.Contains(err.Error(), "install xdg-desktop-portal") {
+		t.Errorf("Wayland without a portal: %v", err)
+	}
 }
