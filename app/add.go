@@ -233,7 +233,7 @@ func (u *ui) handlePayloads(texts []string) {
 func (u *ui) scanScreen() {
 	u.currentStatus().SetText(lang.L("Scanning the screen…"))
 	u.win.Hide()
-	go func() {
+	u.deps.background(func() {
 		time.Sleep(u.deps.hideForScan)
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
@@ -242,7 +242,7 @@ func (u *ui) scanScreen() {
 			u.win.Show()
 			u.handleScan(found, err)
 		})
-	}()
+	})
 }
 
 // handleScan shows a scan's result: the accounts found, or why there are none.
@@ -285,15 +285,26 @@ func (u *ui) pickImageFile() {
 	d.Show()
 }
 
+// readClipboard decodes the clipboard's image. It reads from a goroutine:
+// when DeskAuth itself owns the clipboard (after copying a code), the answer
+// comes from Fyne's own event loop, which must not be blocked waiting for it.
 func (u *ui) readClipboard() {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	img, err := u.deps.clipboard(ctx)
-	if err != nil {
-		u.add.status.SetText(err.Error())
-		return
-	}
-	u.decodeImage(img)
+	s := u.add
+	u.deps.background(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		img, err := u.deps.clipboard(ctx)
+		fyne.Do(func() {
+			if u.add != s {
+				return // the screen was left meanwhile
+			}
+			if err != nil {
+				s.status.SetText(err.Error())
+				return
+			}
+			u.decodeImage(img)
+		})
+	})
 }
 
 func (u *ui) decodeImage(img image.Image) {

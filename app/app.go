@@ -47,6 +47,9 @@ type deps struct {
 	// timer off (tests redraw by hand, since the test driver runs fyne.Do
 	// on the calling goroutine).
 	refreshEvery time.Duration
+	// background runs slow work (screen scans, clipboard reads) off the UI
+	// thread; results come back through fyne.Do. Tests run it inline.
+	background func(func())
 }
 
 func realDeps() deps {
@@ -57,6 +60,7 @@ func realDeps() deps {
 		clipboard:    capture.ClipboardImage,
 		hideForScan:  400 * time.Millisecond,
 		refreshEvery: time.Second,
+		background:   func(f func()) { go f() },
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"image"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -54,7 +55,8 @@ func newHarness(t *testing.T, language string) *harness {
 			}
 			return h.found, nil
 		},
-		clipboard: func(context.Context) (image.Image, error) { return nil, errors.New("no image on the clipboard") },
+		clipboard:  func(context.Context) (image.Image, error) { return nil, errors.New("no image on the clipboard") },
+		background: func(f func()) { f() },
 	})
 	h.u.win.Resize(fyne.NewSize(440, 600))
 	t.Cleanup(h.u.lock)
@@ -264,7 +266,7 @@ func TestScanResults(t *testing.T) {
 		{Text: exampleURI, Kind: capture.OTPAuth},
 		{Text: "phonefactor://activate_account?code=123", Kind: capture.PhoneFactor},
 	}
-	h.u.handleScan(h.found, nil)
+	test.Tap(findButton(t, h.u.win, "Scan screen"))
 	s := h.u.add
 	if s == nil || !s.preview.Visible() {
 		t.Fatal("a found otpauth code should open the add screen with its code")
@@ -338,4 +340,47 @@ func findButton(t *testing.T, w fyne.Window, text string) *widget.Button {
 		t.Fatalf("no button %q", text)
 	}
 	return found
+}
+
+func TestClipboardImage(t *testing.T) {
+	h := newHarness(t, "")
+	h.createWithPassword("pw")
+	h.u.showAdd(nil)
+	test.Tap(findButton(t, h.u.win, "Clipboard image"))
+	if got := h.u.add.status.Text; got != "no image on the clipboard" {
+		t.Errorf("status = %q", got)
+	}
+}
+
+// TestClipboardQRCode hands the add screen a real qrencode image as the
+// clipboard content: it must decode it and show the account's live code.
+func TestClipboardQRCode(t *testing.T) {
+	if _, err := exec.LookPath("qrencode"); err != nil {
+		if os.Getenv("DESKAUTH_REQUIRE_TOOLS") == "1" {
+			t.Fatal("qrencode is required (make test installs it)")
+		}
+		t.Skip("qrencode not installed")
+	}
+	png := filepath.Join(t.TempDir(), "qr.png")
+	if out, err := exec.Command("qrencode", "-s", "4", "-o", png, exampleURI).CombinedOutput(); err != nil {
+		t.Fatalf("qrencode: %v %s", err, out)
+	}
+	h := newHarness(t, "")
+	h.u.deps.clipboard = func(context.Context) (image.Image, error) {
+		f, err := os.Open(png)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		return capture.LoadImage(f)
+	}
+	h.createWithPassword("pw")
+	h.u.showAdd(nil)
+	test.Tap(findButton(t, h.u.win, "Clipboard image"))
+	if got, want := h.u.add.code.Text, wantCode(t, exampleURI); got != want {
+		t.Errorf("code = %q, want %q (status %q)", got, want, h.u.add.status.Text)
+	}
+	if got := h.u.add.label.Text; got != "Example (alice@example.com)" {
+		t.Errorf("label = %q", got)
+	}
 }
