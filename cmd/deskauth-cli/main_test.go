@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -49,6 +50,15 @@ func TestMain(m *testing.M) {
 // HOME and config folder, a cheap Argon2id cost and the fake key store, so a
 // script never touches the real vault or keyring.
 func TestScripts(t *testing.T) {
+	// Scripts skip themselves without these tools; make test installs them
+	// and sets DESKAUTH_REQUIRE_TOOLS=1, so a missing one is a failure there.
+	if os.Getenv("DESKAUTH_REQUIRE_TOOLS") == "1" {
+		for _, tool := range []string{"qrencode", "convert"} {
+			if _, err := exec.LookPath(tool); err != nil {
+				t.Fatalf("%s is required by the scan scripts (make test installs it): %v", tool, err)
+			}
+		}
+	}
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata",
 		Setup: func(env *testscript.Env) error {
