@@ -32,6 +32,10 @@ type Code struct {
 // order: top to bottom, and left to right along a row. Two codes with the
 // same text count once. It returns ErrNoQR when there is none.
 //
+// On a large image (a screen) it stops at the cheapest pass that finds
+// anything, so a code of under 3 pixels a module beside a larger one may
+// be left out; pass a region to find it.
+//
 // Decode is safe for concurrent use.
 func Decode(img image.Image) (codes []Code, err error) {
 	// gozxing is a port of Java code that signals some failures by index
@@ -120,8 +124,9 @@ type scan struct {
 	off      image.Point
 	// inverted is set while searching a negative plane.
 	inverted bool
-	// candidates are regions (in image coordinates) where a code was
-	// detected but did not decode; nil while retrying them.
+	// candidates are regions (relative to the image's corner, like codes
+	// until Decode returns) where a code was detected but did not decode;
+	// no more are added while retrying them.
 	candidates []candidate
 	retrying   bool
 }
@@ -178,8 +183,9 @@ func (s *scan) retryCandidates() {
 			continue
 		}
 		// Keep a generous margin: the finder centres may be off, and the
-		// binarizer needs some background around the code.
-		r := c.r.Inset(-max(c.r.Dx(), c.r.Dy())/3 - 8).Intersect(bounds)
+		// binarizer needs some background around the code. Candidates
+		// are relative to the image's corner; SubImage wants absolute.
+		r := c.r.Add(bounds.Min).Inset(-max(c.r.Dx(), c.r.Dy())/3 - 8).Intersect(bounds)
 		crop := toGray(sub.SubImage(r))
 		s.mul, s.div, s.off, s.inverted = 1, 1, r.Min.Sub(bounds.Min), c.inverted
 		n := len(s.codes)

@@ -215,6 +215,13 @@ func TestFixturesTwoCodes(t *testing.T) {
 				want, where = []string{b, a}, []image.Rectangle{rb, ra}
 			}
 			checkFound(t, codes, err, want, where)
+			// The same screen as a display left of and below the primary
+			// one: the same codes, where they are in that space.
+			origin := image.Pt(-tc.w, 300)
+			moved := *img
+			moved.Rect = img.Rect.Add(origin)
+			codes, err = Decode(&moved)
+			checkFound(t, codes, err, want, []image.Rectangle{where[0].Add(origin), where[1].Add(origin)})
 		})
 	}
 }
