@@ -7,6 +7,11 @@
 # add screen with the scanned account.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Fyne talks to the session bus; without one, D-Bus would autolaunch a daemon
+# that outlives the test. Give the run a bus of its own that ends with it.
+if [ -z "${DESKAUTH_GUI_BUS:-}" ]; then
+  exec env DESKAUTH_GUI_BUS=1 dbus-run-session -- bash "$0" "$@"
+fi
 export PATH="/usr/local/go/bin:$PATH"
 
 work=$(mktemp -d)

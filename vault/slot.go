@@ -110,6 +110,9 @@ func openOSSlot(store keystore.Store, id [idLen]byte, s *osSlot) ([]byte, error)
 		if errors.Is(err, keystore.ErrKeyMissing) || errors.Is(err, keystore.ErrUnavailable) {
 			return nil, err
 		}
+		if errors.Is(err, keystore.ErrInvalidBlob) {
+			return nil, corruptf("the OS key slot is damaged: %v", err)
+		}
 		return nil, fmt.Errorf("OS key store could not unlock the vault: %v", err)
 	}
 	if len(key) != masterKeyLen {
