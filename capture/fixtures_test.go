@@ -9,6 +9,7 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"math/rand/v2"
 	"net/url"
 	"os"
 	"os/exec"
@@ -376,4 +377,42 @@ func clone(img *image.RGBA) *image.RGBA {
 	c := *img
 	c.Pix = bytes.Clone(img.Pix)
 	return &c
+}
+
+// TestFixturesManyCodes decodes a few hundred clean codes of random
+// otpauth URIs (random lengths, error correction levels, module sizes and
+// quarter turns) drawn by qrencode: gozxing's single reader alone misses
+// about 0.5 % of such codes (14 of 3000 when this was written), and Decode
+// must miss none.
+func TestFixturesManyCodes(t *testing.T) {
+	n := 600
+	if testing.Short() {
+		n = 100
+	}
+	rng := rand.New(rand.NewPCG(9, 10))
+	const b32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+	missed := 0
+	for i := 0; i < n; i++ {
+		secret := make([]byte, 16+rng.IntN(48))
+		for j := range secret {
+			secret[j] = b32[rng.IntN(32)]
+		}
+		uri := fmt.Sprintf("otpauth://totp/Issuer%d:user%d%%40example.com?secret=%s&issuer=Issuer%d&digits=%d",
+			rng.IntN(1000), i, secret, i, 6+2*rng.IntN(2))
+		level := []string{"L", "M", "Q", "H"}[rng.IntN(4)]
+		mods := qrencodeImage(t, []byte(uri), "-l", level)
+		px := 2 + rng.IntN(4)
+		side := (mods.Bounds().Dx() + 8) * px
+		img := image.NewRGBA(image.Rect(0, 0, side+rng.IntN(200), side+rng.IntN(200)))
+		fillRect(img, img.Bounds(), white)
+		placeCode(img, mods, 4*px+rng.IntN(img.Bounds().Dx()-side+1), 4*px+rng.IntN(img.Bounds().Dy()-side+1), float64(px), black, white)
+		codes, err := Decode(rotateCW(img, 90*rng.IntN(4)))
+		if err != nil || len(codes) != 1 || codes[0].Text != uri {
+			missed++
+			t.Errorf("code %d (level %s, %d px a module): Decode = %q, %v", i, level, px, texts(codes), err)
+		}
+	}
+	if missed > 0 {
+		t.Errorf("missed %d of %d clean codes", missed, n)
+	}
 }
