@@ -41,7 +41,8 @@ type Diagnosis struct {
 // DiagnoseAccepted compares a code that the console accepts (for example the
 // one another authenticator or the console itself shows) with the codes
 // around the PC time at, and says whether the PC clock is behind (late) or
-// ahead (early), and by how many periods and seconds.
+// ahead (early), and by how many periods and seconds. Pass the OS clock's
+// time as at, not a corrected one: it is the OS clock being diagnosed.
 func (a Account) DiagnoseAccepted(code string, at time.Time) (Diagnosis, error) {
 	k, found, err := a.findPeriod(code, at)
 	if err != nil || !found {
