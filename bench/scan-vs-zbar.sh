@@ -110,13 +110,8 @@ put "$work/l1080.png" "$work/c.png" 300 200 "$work/two.png"; put "$work/two.png"
 expect 10-1080p-two-codes.png "$u10"; expect 10-1080p-two-codes.png "$u11"
 u12=$(uri 12 LLLL); code "$u12" 3 100 "$work/c.png"; put "$work/l768.png" "$work/c.png" 800 250 "$fix/11-768p-3px.png"; expect 11-768p-3px.png "$u12"
 # A Google Authenticator export of 8 accounts: about version 20.
-mig=$(python3 -c '
-import base64, urllib.parse
-def f(n, b): return bytes([n << 3 | 2, len(b)]) + b
-def v(n, x): return bytes([n << 3, x])
-p = b"".join(f(1, f(1, b"secret-%02d-0123456789" % i) + f(2, b"admin%02d@example.co.jp" % i) + f(3, b"Issuer %02d" % i) + v(4, 1) + v(5, 1) + v(6, 2)) for i in range(8))
-p += v(2, 1) + v(3, 1) + v(4, 0)
-print("otpauth-migration://offline?data=" + urllib.parse.quote(base64.b64encode(p).decode(), safe=""))')
+# (8 accounts: secret-NN-0123456789, adminNN@example.co.jp, Issuer NN, SHA1, 6 digits, TOTP)
+mig='otpauth-migration://offline?data=Cj4KFHNlY3JldC0wMC0wMTIzNDU2Nzg5EhVhZG1pbjAwQGV4YW1wbGUuY28uanAaCUlzc3VlciAwMCABKAEwAgo%2BChRzZWNyZXQtMDEtMDEyMzQ1Njc4ORIVYWRtaW4wMUBleGFtcGxlLmNvLmpwGglJc3N1ZXIgMDEgASgBMAIKPgoUc2VjcmV0LTAyLTAxMjM0NTY3ODkSFWFkbWluMDJAZXhhbXBsZS5jby5qcBoJSXNzdWVyIDAyIAEoATACCj4KFHNlY3JldC0wMy0wMTIzNDU2Nzg5EhVhZG1pbjAzQGV4YW1wbGUuY28uanAaCUlzc3VlciAwMyABKAEwAgo%2BChRzZWNyZXQtMDQtMDEyMzQ1Njc4ORIVYWRtaW4wNEBleGFtcGxlLmNvLmpwGglJc3N1ZXIgMDQgASgBMAIKPgoUc2VjcmV0LTA1LTAxMjM0NTY3ODkSFWFkbWluMDVAZXhhbXBsZS5jby5qcBoJSXNzdWVyIDA1IAEoATACCj4KFHNlY3JldC0wNi0wMTIzNDU2Nzg5EhVhZG1pbjA2QGV4YW1wbGUuY28uanAaCUlzc3VlciAwNiABKAEwAgo%2BChRzZWNyZXQtMDctMDEyMzQ1Njc4ORIVYWRtaW4wN0BleGFtcGxlLmNvLmpwGglJc3N1ZXIgMDcgASgBMAIQARgBIAA%3D'
 code "$mig" 4 112 "$work/c.png"; put "$work/l1620.png" "$work/c.png" 1500 300 "$fix/12-1620p-migration.png"; expect 12-1620p-migration.png "$mig"
 u13=$(uri 13 MMMM); code "$u13" 4 150 "$work/c.png"; put "$work/d1080.png" "$work/c.png" 1400 500 "$fix/13-1080p-dark-1.5x.webp" -quality 90; expect 13-1080p-dark-1.5x.webp "$u13"
 cp "$work/l2160.png" "$fix/14-4k-no-code.png"; expect 14-4k-no-code.png ""
