@@ -416,3 +416,23 @@ func TestFixturesManyCodes(t *testing.T) {
 		t.Errorf("missed %d of %d clean codes", missed, n)
 	}
 }
+
+// TestFixturesNoQuietZone: a code file cropped to its modules (qrencode
+// -m 0, as some sites serve them), from 1 to 6 px a module, still reads.
+func TestFixturesNoQuietZone(t *testing.T) {
+	const uri = "otpauth://totp/Edge:eve?secret=JBSWY3DPEHPK3PXP&issuer=Edge"
+	mods := qrencodeImage(t, []byte(uri), "-l", "M")
+	for _, px := range []int{1, 2, 3, 6} {
+		side := mods.Bounds().Dx() * px
+		img := image.NewRGBA(image.Rect(0, 0, side, side))
+		r := placeCode(img, mods, 0, 0, float64(px), black, white)
+		codes, err := Decode(img)
+		if err != nil || len(codes) != 1 || codes[0].Text != uri {
+			t.Errorf("%d px a module, no margin: Decode = %q, %v", px, texts(codes), err)
+			continue
+		}
+		if !codes[0].Bounds.Overlaps(r) {
+			t.Errorf("%d px a module: bounds %v, drawn at %v", px, codes[0].Bounds, r)
+		}
+	}
+}
