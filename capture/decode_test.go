@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"image/draw"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -229,6 +230,36 @@ func TestUpscale2(t *testing.T) {
 			if got := up.pix[y*up.w+x]; got != w {
 				t.Errorf("upscaled (%d,%d) = %d, want %d", x, y, got, w)
 			}
+		}
+	}
+}
+
+// TestDecodeConcurrent: Decode shares buffer pools and gozxing's tables
+// between goroutines; run under -race (make test does).
+func TestDecodeConcurrent(t *testing.T) {
+	const n = 4
+	var imgs [n]*image.RGBA
+	var want [n]string
+	for i := range imgs {
+		want[i] = testURI(400 + i)
+		imgs[i] = busyPage(1200+40*i, 700, uint64(80+i), lightTheme)
+		drawModules(imgs[i], qrModules(t, want[i]), 300+50*i, 200, 4, black, white)
+	}
+	errs := make(chan error, n*3)
+	for round := 0; round < 3; round++ {
+		for i := range imgs {
+			go func() {
+				codes, err := Decode(imgs[i])
+				if err == nil && (len(codes) != 1 || codes[0].Text != want[i]) {
+					err = errors.New("wrong codes " + strings.Join(texts(codes), ","))
+				}
+				errs <- err
+			}()
+		}
+	}
+	for range n * 3 {
+		if err := <-errs; err != nil {
+			t.Error(err)
 		}
 	}
 }
