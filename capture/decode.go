@@ -65,6 +65,10 @@ func Decode(img image.Image) (codes []Code, err error) {
 // resolution first: screens, not photos of a single code.
 const halfResMin = 1000
 
+// maxTrios bounds how many finder pattern trios one multi-code search
+// samples and decodes.
+const maxTrios = 24
+
 // maxCandidates bounds how many unreadable code-like regions one Decode
 // looks at again, so a page full of false finder patterns stays cheap.
 const maxCandidates = 8
@@ -254,16 +258,43 @@ func (s *scan) detectLoop(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType
 	}
 }
 
-// multi runs gozxing's multi-code detector, which weighs every trio of
-// finder patterns; slower, but it separates codes the single detector mixes.
+// multi weighs every trio of finder patterns with gozxing's multi-code
+// finder; slower, but it separates codes the single detector mixes up. A
+// page full of finder-like shapes (a sheet of codes, checkbox grids) can
+// yield hundreds of trios, so only the first maxTrios are sampled.
 func (s *scan) multi(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]interface{}) {
-	dets, err := multidetector.NewMultiDetector(m).DetectMulti(hints)
+	infos, err := multidetector.NewMultiFinderPatternFinder(m, nil).FindMulti(hints)
 	if err != nil {
 		return
 	}
-	for _, det := range dets {
-		s.decodeDetected(det, hints)
+	if len(infos) > maxTrios {
+		// Real codes make right isosceles triangles; random shapes do not.
+		sort.SliceStable(infos, func(i, j int) bool { return skew(infos[i]) < skew(infos[j]) })
 	}
+	det := detector.NewDetector(m)
+	for i, info := range infos {
+		if i == maxTrios {
+			break
+		}
+		res, err := det.ProcessFinderPatternInfo(info)
+		if err != nil {
+			continue
+		}
+		s.decodeDetected(res, hints)
+	}
+}
+
+// skew says how far a trio of finder patterns is from the corners of a
+// square: 0 for a perfect one (equal legs at a right angle).
+func skew(info *detector.FinderPatternInfo) float64 {
+	tl, tr, bl := info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()
+	ux, uy := tr.GetX()-tl.GetX(), tr.GetY()-tl.GetY()
+	vx, vy := bl.GetX()-tl.GetX(), bl.GetY()-tl.GetY()
+	a, b := math.Hypot(ux, uy), math.Hypot(vx, vy)
+	if a == 0 || b == 0 {
+		return math.Inf(1)
+	}
+	return math.Abs(a-b)/math.Max(a, b) + math.Abs(ux*vx+uy*vy)/(a*b)
 }
 
 // decodeDetected decodes one detector result and records it. It returns

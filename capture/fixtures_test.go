@@ -436,3 +436,23 @@ func TestFixturesNoQuietZone(t *testing.T) {
 		}
 	}
 }
+
+// TestFixturesFinderFlood hides a code among hundreds of finder-pattern
+// look-alikes (a sheet of codes cut up, checkbox-like icons): every trio
+// of them is a candidate code, and the real one must still be found, in
+// bounded time (the multi-code search samples the squarest trios only).
+func TestFixturesFinderFlood(t *testing.T) {
+	uri := testURI(500)
+	mods := qrencodeImage(t, []byte(uri))
+	img := busyPage(3840, 2160, 90, lightTheme)
+	rng := rand.New(rand.NewPCG(11, 12))
+	for i := 0; i < 400; i++ {
+		x, y, px := rng.IntN(3700), rng.IntN(2050), 3+rng.IntN(3)
+		fillRect(img, image.Rect(x, y, x+7*px, y+7*px), black)
+		fillRect(img, image.Rect(x+px, y+px, x+6*px, y+6*px), white)
+		fillRect(img, image.Rect(x+2*px, y+2*px, x+5*px, y+5*px), black)
+	}
+	r := placeCode(img, mods, 2600, 900, 4, black, white)
+	codes, err := Decode(img)
+	checkFound(t, codes, err, []string{uri}, []image.Rectangle{r})
+}
