@@ -308,6 +308,27 @@ func TestFixturesJapanese(t *testing.T) {
 	}
 }
 
+// TestFixturesUTF8Labels: otpauth URIs whose labels are raw UTF-8 rather
+// than percent-encoded, short enough that gozxing must guess the character
+// set of the byte segment (Shift_JIS and UTF-8 overlap), come out as sent.
+func TestFixturesUTF8Labels(t *testing.T) {
+	for _, text := range []string{
+		"otpauth://totp/テスト:alice?secret=JBSWY3DPEHPK3PXP&issuer=テスト",
+		"otpauth://totp/株式会社:a?secret=JBSWY3DPEHPK3PXP",
+		"otpauth://totp/社:b?secret=AB",
+		"otpauth://totp/Ünïcödé:a?secret=AB",
+		"ｱｲｳ",
+	} {
+		img := image.NewRGBA(image.Rect(0, 0, 400, 400))
+		fillRect(img, img.Bounds(), white)
+		placeCode(img, qrencodeImage(t, []byte(text), "-8"), 40, 40, 4, black, white)
+		codes, err := Decode(img)
+		if err != nil || len(codes) != 1 || codes[0].Text != text {
+			t.Errorf("Decode = %q, %v; want %q", texts(codes), err, text)
+		}
+	}
+}
+
 // TestFixturesNoCode: busy pages without a code give ErrNoQR, never a
 // false hit.
 func TestFixturesNoCode(t *testing.T) {
