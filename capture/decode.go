@@ -113,8 +113,28 @@ func decodeImage(img image.Image) []Code {
 		s.search(bits(true), true)
 	}
 	s.retryCandidates()
+	if len(s.codes) == 0 && full.w*full.h <= maxRotatedPixels {
+		// The finder pattern search runs along rows; turned a quarter, a
+		// code damaged or skewed along one axis is read along the other.
+		rot := rotate90(full)
+		s.rotatedH = full.h
+		bits := binarizeFunc(rot)
+		for _, inverted := range []bool{false, true} {
+			s.inverted = inverted
+			s.search(bits(inverted), true)
+			if len(s.codes) > 0 {
+				break
+			}
+		}
+		s.rotatedH = 0
+		putBuf(rot.pix)
+	}
 	return s.codes
 }
+
+// maxRotatedPixels bounds the images that get the quarter-turn pass: photos
+// and small crops, where it rescues codes; a screen is not worth the time.
+const maxRotatedPixels = 2_000_000
 
 // scan collects codes across passes, skipping texts it already has.
 type scan struct {
@@ -128,6 +148,8 @@ type scan struct {
 	off      image.Point
 	// inverted is set while searching a negative plane.
 	inverted bool
+	// rotatedH is the image's height while searching it turned a quarter.
+	rotatedH int
 	// candidates are regions (relative to the image's corner, like codes
 	// until Decode returns) where a code was detected but did not decode;
 	// no more are added while retrying them.
@@ -142,6 +164,11 @@ type candidate struct {
 }
 
 func (s *scan) toImage(r image.Rectangle) image.Rectangle {
+	if s.rotatedH > 0 {
+		// The plane is the image turned a quarter clockwise: its x runs
+		// down the image's rows from the bottom, its y along them.
+		r = image.Rect(r.Min.Y, s.rotatedH-r.Max.X, r.Max.Y, s.rotatedH-r.Min.X)
+	}
 	return image.Rectangle{r.Min.Mul(s.mul).Div(s.div), r.Max.Mul(s.mul).Div(s.div)}.Add(s.off)
 }
 

@@ -263,3 +263,24 @@ func TestDecodeConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestRotatedPassBounds: a code found in the quarter-turned plane is
+// reported where it is in the image.
+func TestRotatedPassBounds(t *testing.T) {
+	img := image.NewRGBA(image.Rect(0, 0, 500, 300))
+	fillRect(img, img.Bounds(), white)
+	drawn := drawModules(img, qrModules(t, benchURI), 320, 60, 4, black, white)
+	g := toGray(img)
+	rot := rotate90(g)
+	if rot.w != 300 || rot.h != 500 || rot.pix[0] != g.pix[(g.h-1)*g.w] {
+		t.Fatalf("rotate90: %dx%d, corner %d", rot.w, rot.h, rot.pix[0])
+	}
+	s := scan{img: img, mul: 1, div: 1, rotatedH: g.h}
+	s.search(binarizeFunc(rot)(false), true)
+	if len(s.codes) != 1 || s.codes[0].Text != benchURI {
+		t.Fatalf("rotated search found %q", texts(s.codes))
+	}
+	if got := s.codes[0].Bounds; !got.In(drawn.Inset(-4)) || got.Dx() < drawn.Dx()-8 || got.Dy() < drawn.Dy()-8 {
+		t.Errorf("bounds %v, drawn at %v", got, drawn)
+	}
+}

@@ -270,3 +270,17 @@ func inBands(h, grain int, f func(y0, y1 int)) {
 	}
 	wg.Wait()
 }
+
+// rotate90 turns g a quarter clockwise into a pooled buffer.
+func rotate90(g gray) gray {
+	w, h := g.h, g.w
+	pix := getBuf(w * h)
+	for y := 0; y < g.h; y++ {
+		row := g.pix[y*g.w : y*g.w+g.w]
+		x := g.h - 1 - y
+		for sx, v := range row {
+			pix[sx*w+x] = v
+		}
+	}
+	return gray{pix, w, h}
+}
