@@ -6,15 +6,28 @@
 // rectangle it was found in. When there is none it returns ErrNoQR, which
 // callers wrap with what they looked at.
 //
-// Decode is tuned for screenshots: it converts the common image types to
-// luminance straight from their pixel buffers and takes one fast pass first.
-// Only when that finds nothing does it try the slower passes that rescue
-// small codes, white-on-dark themes, HiDPI-smoothed modules (1.25x-1.75x
-// scaling), JPEG artefacts and several codes on one screen.
+// Decode is tuned for screenshots. It converts the common pixel layouts to
+// luminance straight from their buffers (RGBA and NRGBA screens, YCbCr
+// JPEGs, Gray, palettes, 16-bit PNGs) into pooled buffers, binarizes with
+// its own implementation of ZXing's hybrid (local block) threshold, and
+// leaves detection and error correction to gozxing. The passes run from the
+// cheapest and stop at the first that finds anything (after a closer look
+// at its near misses, step 3):
+//
+//  1. a large image at half resolution, then its negative (white-on-dark
+//     themes; gozxing ignores ALSO_INVERTED), finding codes one at a time
+//     and blanking each so the next can be found, then weighing every trio
+//     of finder patterns for a second code;
+//  2. full resolution, stepping over rows, then every third row
+//     (TRY_HARDER) and the multi-code finder; then the negative;
+//  3. regions where a code was detected but did not decode, cut out of the
+//     full-resolution image and, if need be, enlarged (small or smoothed
+//     modules from 1.25x-1.75x desktop scaling);
+//  4. for images up to 2 megapixels, the plane turned a quarter.
 //
 // Classify says what a payload is for: an otpauth:// account, an
 // otpauth-migration:// export, Microsoft's phonefactor:// (which DeskAuth
-// cannot use) or anything else.
+// cannot use; see PhoneFactorHelp) or anything else.
 //
 // The package never imports a GUI toolkit.
 package capture
