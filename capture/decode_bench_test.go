@@ -151,6 +151,14 @@ func BenchmarkDecode4KDark(b *testing.B) {
 	benchDecode(b, img, benchURI)
 }
 
+// BenchmarkDecode1080p3px is a full HD screen with a code at 3 px a module,
+// about the smallest a site shows.
+func BenchmarkDecode1080p3px(b *testing.B) {
+	img := busyPage(1920, 1080, 4, lightTheme)
+	drawModules(img, qrModules(b, benchURI), 1200, 400, 3, rgb(0, 0, 0), rgb(255, 255, 255))
+	benchDecode(b, img, benchURI)
+}
+
 // BenchmarkDecode4KNoCode is the worst case: every pass runs and fails.
 func BenchmarkDecode4KNoCode(b *testing.B) {
 	img := busyPage(3840, 2160, 3, lightTheme)
