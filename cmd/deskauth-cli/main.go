@@ -213,3 +213,15 @@ func (c *cli) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 		args = args[1:]
 	}
 }
+
+// parseNoArgs parses args for a command that takes flags only.
+func (c *cli) parseNoArgs(fs *flag.FlagSet, args []string) error {
+	pos, err := c.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("%s takes no arguments", strings.TrimPrefix(fs.Name(), "deskauth-cli "))
+	}
+	return nil
+}

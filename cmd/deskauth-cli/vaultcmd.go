@@ -120,12 +120,8 @@ func runInit(c *cli, args []string) error {
 	fset := c.flags("init")
 	vf := c.vaultFlags(fset)
 	protect := fset.String("protect", "password", "how to protect the vault: `password`, os (the OS key store) or both (either one unlocks it)")
-	pos, err := c.parse(fset, args)
-	if err != nil {
+	if err := c.parseNoArgs(fset, args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("init takes no arguments")
 	}
 	path, err := c.vaultPath(vf)
 	if err != nil {
@@ -241,12 +237,8 @@ func runList(c *cli, args []string) error {
 	fs := c.flags("list")
 	vf := c.vaultFlags(fs)
 	asJSON := fs.Bool("json", false, "print the accounts as a JSON array (never the secrets)")
-	pos, err := c.parse(fs, args)
-	if err != nil {
+	if err := c.parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("list takes no arguments")
 	}
 	v, err := c.readVault(vf)
 	if err != nil {
@@ -476,12 +468,8 @@ func runPasswd(c *cli, args []string) error {
 	fs := c.flags("passwd")
 	vf := c.vaultFlags(fs)
 	newFile := fs.String("new-password-file", "", "read the new password from the first line of `file` ($DESKAUTH_NEW_PASSWORD also works)")
-	pos, err := c.parse(fs, args)
-	if err != nil {
+	if err := c.parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("passwd takes no arguments")
 	}
 	v, err := c.openVault(vf)
 	if err != nil {
@@ -514,12 +502,8 @@ func runPasswd(c *cli, args []string) error {
 func runRestore(c *cli, args []string) error {
 	fs := c.flags("restore")
 	vf := c.vaultFlags(fs)
-	pos, err := c.parse(fs, args)
-	if err != nil {
+	if err := c.parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("restore takes no arguments")
 	}
 	path, err := c.vaultPath(vf)
 	if err != nil {
