@@ -22,12 +22,13 @@ func runCode(c *cli, args []string) error {
 	uri := fs.String("uri", "", "compute the code of this otpauth:// URI, without any vault")
 	at := fs.String("at", "", "compute the code for this time (RFC 3339) instead of now")
 	asJSON := fs.Bool("json", false, "print {\"code\", \"remaining\", \"next\"} as JSON")
+	timeSource := fs.String("time-source", "", "correct the PC clock against this `URL` (ntp://host, https://host/, none; default: the vault's time source)")
 	vf := c.vaultFlags(fs)
 	pos, err := c.parse(fs, args)
 	if err != nil {
 		return err
 	}
-	when, err := c.instant(*at)
+	pick, err := c.codeClock(*at, *timeSource) // see time.go
 	if err != nil {
 		return err
 	}
@@ -41,7 +42,7 @@ func runCode(c *cli, args []string) error {
 		}
 		// The instant is asked for once the vault is open, so that it can
 		// depend on the vault's settings.
-		clock := func(*vault.Vault) (time.Time, error) { return when, nil }
+		clock := func(v *vault.Vault) (time.Time, error) { return pick(v.Settings), nil }
 		return c.vaultCodes(vf, query, clock, *asJSON)
 	}
 	if len(pos) > 0 {
@@ -51,7 +52,7 @@ func runCode(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	return c.printCodes([]vault.Account{a}, when, *asJSON)
+	return c.printCodes([]vault.Account{a}, pick(vault.Settings{}), *asJSON)
 }
 
 // instant parses an --at value, or returns now when it is empty.
