@@ -12,12 +12,15 @@
 //	    Add an account; --secret - reads the secret from stdin.
 //	deskauth-cli list [--json]
 //	    List the accounts, never their secrets.
-//	deskauth-cli code [QUERY] [--json] [--at RFC3339]
+//	deskauth-cli code [QUERY] [--json] [--at RFC3339 | --time-source URL]
 //	    Print the codes of the accounts whose issuer or name contains QUERY
 //	    (all accounts without one). An HOTP account named alone moves its
 //	    counter on, saved before the code is shown.
-//	deskauth-cli code --uri URI [--at RFC3339] [--json]
+//	deskauth-cli code --uri URI [--at RFC3339 | --time-source URL] [--json]
 //	    Print the code for one otpauth:// URI without touching any vault.
+//	    Codes are for now, corrected against --time-source (or the vault's
+//	    time source) when the PC clock is more than 5 s off; an unreachable
+//	    source gives a warning and the PC clock's codes.
 //	deskauth-cli rename QUERY [--issuer NEW] [--name NEW]
 //	deskauth-cli rm QUERY
 //	    Rename or remove the one account QUERY names.
@@ -45,8 +48,8 @@
 //	    {"source", "offset_seconds", "rtt_seconds"}. Each exchange gives up
 //	    after 3 s; offsets over 24 h are refused as a broken source.
 //	deskauth-cli time --set URL|none
-//	    Save the vault's time source, which time uses when no --time-source is
-//	    given; codes are corrected when the PC clock is more than 5 s off.
+//	    Save the vault's time source, which time and code use when no
+//	    --time-source is given.
 //
 // Vault commands take --vault FILE (default: $DESKAUTH_VAULT, else a portable
 // deskauth.vault beside the program if present, else deskauth.vault in the user
