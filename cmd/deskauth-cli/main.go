@@ -18,9 +18,9 @@
 //	    counter on, saved before the code is shown.
 //	deskauth-cli code --uri URI [--at RFC3339 | --time-source URL] [--json]
 //	    Print the code for one otpauth:// URI without touching any vault.
-//	    Codes are for now, corrected against --time-source (or the vault's
-//	    time source) when the PC clock is more than 5 s off; an unreachable
-//	    source gives a warning and the PC clock's codes.
+//	    Codes are for now, corrected against --time-source (in vault mode,
+//	    else the vault's time source) when the PC clock is more than 5 s off;
+//	    an unreachable source gives a warning and the PC clock's codes.
 //	deskauth-cli rename QUERY [--issuer NEW] [--name NEW]
 //	deskauth-cli rm QUERY
 //	    Rename or remove the one account QUERY names.

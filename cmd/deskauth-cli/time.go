@@ -131,13 +131,6 @@ func (c *cli) setTimeSource(vf *vaultFlags, value string) error {
 // about to type it, so a failed check warns on stderr and falls back to the
 // PC clock rather than printing nothing.
 func (c *cli) codeClock(at, timeSource string) (func(vault.Settings) time.Time, error) {
-	if at != "" {
-		if timeSource != "" {
-			return nil, usagef("--at and --time-source do not go together: --at is already the true time")
-		}
-		t, err := c.instant(at)
-		return func(vault.Settings) time.Time { return t }, err
-	}
 	var flagSrc *timesync.Source
 	if timeSource != "" {
 		src, err := timesync.ParseSource(timeSource)
@@ -145,6 +138,13 @@ func (c *cli) codeClock(at, timeSource string) (func(vault.Settings) time.Time, 
 			return nil, usageError{"--time-source: " + err.Error()}
 		}
 		flagSrc = &src
+	}
+	if at != "" {
+		if flagSrc != nil && flagSrc.Kind != timesync.None {
+			return nil, usagef("--at and --time-source do not go together: --at is already the true time")
+		}
+		t, err := c.instant(at)
+		return func(vault.Settings) time.Time { return t }, err
 	}
 	return func(s vault.Settings) time.Time {
 		src := flagSrc
