@@ -21,6 +21,7 @@ type Checker struct {
 	// clock to notice a step.
 	mono  func() time.Duration
 	watch time.Duration
+	retry time.Duration // first retry delay after a failed check in Start
 
 	mu      sync.Mutex
 	st      Status
@@ -39,6 +40,9 @@ const stepTolerance = 2 * time.Second
 // defaultWatch is how often Start looks for a stepped OS clock: often
 // enough that a correction outlives a fixed clock by a minute at most.
 const defaultWatch = time.Minute
+
+// defaultRetry is the first retry delay after a failed check.
+const defaultRetry = time.Minute
 
 // Status is what the UI shows about the time check.
 type Status struct {
@@ -62,7 +66,7 @@ type Status struct {
 func NewChecker(src Source, opt Options) *Checker {
 	start := time.Now()
 	return &Checker{src: src, opt: opt, st: Status{Source: src},
-		mono: func() time.Duration { return time.Since(start) }, watch: defaultWatch}
+		mono: func() time.Duration { return time.Since(start) }, watch: defaultWatch, retry: defaultRetry}
 }
 
 // Now returns the corrected time: the OS clock plus the last good offset when
@@ -124,12 +128,14 @@ func (c *Checker) Check(ctx context.Context) (Status, error) {
 }
 
 // Start checks at once and then every Options.Interval (six hours by
-// default) in a goroutine, until ctx is done. It also checks again within a
-// minute of the OS clock being stepped (the admin or Windows fixed it, or
-// the PC woke from sleep): the old offset would otherwise be applied to a
-// clock that no longer needs it. The returned channel is closed when the
-// goroutine has exited. With the None source nothing is started and the
-// channel is already closed.
+// default) in a goroutine, until ctx is done. A failed check is retried
+// sooner, after one minute and then twice as long each time up to the
+// interval, so a PC that starts before its network still gets corrected. It
+// also checks again within a minute of the OS clock being stepped (the admin
+// or Windows fixed it, or the PC woke from sleep): the old offset would
+// otherwise be applied to a clock that no longer needs it. The returned
+// channel is closed when the goroutine has exited. With the None source
+// nothing is started and the channel is already closed.
 func (c *Checker) Start(ctx context.Context) <-chan struct{} {
 	done := make(chan struct{})
 	if c.src.Kind == None {
@@ -142,20 +148,30 @@ func (c *Checker) Start(ctx context.Context) <-chan struct{} {
 	}
 	go func() {
 		defer close(done)
-		c.Check(ctx)
-		tick := time.NewTicker(interval)
-		defer tick.Stop()
+		retry := min(c.retry, interval)
+		// next checks and says when to check again.
+		next := func() time.Duration {
+			if _, err := c.Check(ctx); err == nil {
+				retry = min(c.retry, interval)
+				return interval
+			}
+			wait := retry
+			retry = min(2*retry, interval)
+			return wait
+		}
+		timer := time.NewTimer(next())
+		defer timer.Stop()
 		watch := time.NewTicker(min(c.watch, interval))
 		defer watch.Stop()
 		for {
 			select {
 			case <-ctx.Done():
 				return
-			case <-tick.C:
-				c.Check(ctx)
+			case <-timer.C:
+				timer.Reset(next())
 			case <-watch.C:
 				if c.stepped() {
-					c.Check(ctx)
+					timer.Reset(next())
 				}
 			}
 		}

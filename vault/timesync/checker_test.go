@@ -300,3 +300,34 @@ func TestCheckerRechecksAfterClockStep(t *testing.T) {
 		t.Errorf("Now is %s off the true time after the step", d)
 	}
 }
+
+// A failed first check (the network not up yet at login) is retried soon,
+// not after six hours.
+func TestCheckerRetriesAfterFailure(t *testing.T) {
+	resp, src := newSwitchable(t, time.Now, 42*time.Second)
+	resp.broken.Store(true)
+	updates := make(chan Status, 100)
+	c := NewChecker(src, Options{Interval: time.Hour, OnUpdate: func(st Status) { updates <- st }})
+	c.retry = 20 * time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	done := c.Start(ctx)
+	defer func() { cancel(); <-done }()
+	if st := <-updates; st.Err == nil {
+		t.Fatalf("first check succeeded against a broken source: %+v", st)
+	}
+	resp.broken.Store(false)
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case st := <-updates:
+			if st.Err == nil {
+				if !st.Applied || math.Abs(st.Offset.Seconds()-42) > 1 {
+					t.Errorf("after the retry: %+v", st)
+				}
+				return
+			}
+		case <-deadline:
+			t.Fatal("no successful retry within 10 s of the source coming back")
+		}
+	}
+}
