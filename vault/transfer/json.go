@@ -60,7 +60,6 @@ func jsonReason(err error) string {
 	return "unexpected content"
 }
 
-
 // detectJSON recognises the JSON export formats by their top-level keys.
 func detectJSON(b []byte) Format {
 	if checkJSON(b) != nil {

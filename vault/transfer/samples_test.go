@@ -60,7 +60,7 @@ next:
 				continue next
 			}
 		}
-		t.Errorf("missing %+v\n got %+v", w, got)
+		t.Errorf("missing %s/%s (%s %d digits, period %d, counter %d)\n got %v", w.Label(), w.Kind, w.Algorithm, w.Digits, w.Period, w.Counter, labels(got))
 	}
 }
 
