@@ -1,7 +1,10 @@
 package vault
 
 import (
+	"io/fs"
+
 	"errors"
+	"github.com/deskauth/deskauth/vault/keystore"
 	"os"
 	"slices"
 	"testing"
@@ -254,4 +257,44 @@ func TestAddInvalidChangesNothing(t *testing.T) {
 	}
 	sameAccounts(t, v.Accounts(), sampleAccounts())
 	sameAccounts(t, reopen(t, v), sampleAccounts())
+}
+
+// On a vault with both slots, a typed password decides: a wrong one fails
+// even though the OS key store could open the vault.
+func TestPasswordOnlyAndSlots(t *testing.T) {
+	cheapKDF(t)
+	store := keystore.NewMemory()
+	path := newVault(t, Protection{Password: []byte("pw"), Store: store}, sampleAccounts())
+	if pw, os, err := Slots(path); err != nil || !pw || !os {
+		t.Fatalf("Slots = %v %v %v, want both", pw, os, err)
+	}
+	wrong := Unlocker{Store: store, Password: func() ([]byte, error) { return []byte("nope"), nil }, PasswordOnly: true}
+	if _, err := Read(path, wrong); !errors.Is(err, ErrWrongPassword) {
+		t.Fatalf("wrong password with PasswordOnly: %v", err)
+	}
+	wrong.PasswordOnly = false
+	v, err := Read(path, wrong)
+	if err != nil {
+		t.Fatalf("OS slot first without PasswordOnly: %v", err)
+	}
+	v.Close()
+	right := Unlocker{Store: store, Password: func() ([]byte, error) { return []byte("pw"), nil }, PasswordOnly: true}
+	if v, err := Read(path, right); err != nil {
+		t.Fatal(err)
+	} else {
+		v.Close()
+	}
+	osOnly := newVault(t, Protection{Store: store}, nil)
+	if pw, os, err := Slots(osOnly); err != nil || pw || !os {
+		t.Fatalf("Slots(os only) = %v %v %v", pw, os, err)
+	}
+	// PasswordOnly cannot lock anyone out of an OS-only vault.
+	if v, err := Read(osOnly, Unlocker{Store: store, PasswordOnly: true}); err != nil {
+		t.Fatal(err)
+	} else {
+		v.Close()
+	}
+	if _, _, err := Slots(path + ".missing"); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("Slots(missing) = %v", err)
+	}
 }

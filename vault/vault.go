@@ -73,6 +73,26 @@ func (e *BackupError) Unwrap() []error { return []error{e.Err, ErrBackupAvailabl
 type Unlocker struct {
 	Store    keystore.Store
 	Password func() ([]byte, error)
+	// PasswordOnly skips the OS slot: the password must open the vault. A
+	// window that shows a password field sets it when one was typed, so on
+	// a vault with both slots a mistyped password fails instead of the OS
+	// key store quietly opening it.
+	PasswordOnly bool
+}
+
+// Slots reports which key slots the vault file at path has, without
+// unlocking it, so a window can ask for exactly what opens it. Errors are
+// Open's: fs.ErrNotExist, ErrCorrupt, ErrNewerVersion.
+func Slots(path string) (password, os bool, err error) {
+	data, err := readVaultFile(path)
+	if err != nil {
+		return false, false, err
+	}
+	parts, err := decodeFile(data)
+	if err != nil {
+		return false, false, err
+	}
+	return parts.Header.Password != nil, parts.Header.OS != nil, nil
 }
 
 // Protection chooses the key slots written on the next Save. A vault has a
@@ -219,7 +239,7 @@ func decodeContents(plain []byte) (*contents, error) {
 // unlock finds the master key: OS slot first (no prompt), then password.
 func (v *Vault) unlock(h *header, u Unlocker) ([]byte, error) {
 	var osErr error
-	if h.OS != nil && (u.Store != nil || h.Password == nil) {
+	if h.OS != nil && !(u.PasswordOnly && h.Password != nil) && (u.Store != nil || h.Password == nil) {
 		key, err := openOSSlot(u.Store, h.ID, h.OS)
 		if err == nil {
 			return key, nil
