@@ -26,7 +26,7 @@ func (alg Algorithm) hash() (otp.Algorithm, error) {
 	case SHA512:
 		return otp.AlgorithmSHA512, nil
 	}
-	return 0, invalid("unsupported algorithm %q (want SHA1, SHA256 or SHA512)", string(alg))
+	return 0, fieldErr(FieldAlgorithm, ReasonUnknown, string(alg))
 }
 
 // New returns the hash.Hash for the algorithm; it panics on an unsupported
@@ -60,7 +60,7 @@ func (a Account) Code(at time.Time) (string, error) {
 		return "", err
 	}
 	if a.Kind != HOTP && at.Unix() < 0 {
-		return "", invalid("time %s is before 1970", at.UTC().Format(time.RFC3339))
+		return "", fieldErr(FieldTime, ReasonBefore1970, at.UTC().Format(time.RFC3339))
 	}
 	return a.codeFor(a.CounterAt(at))
 }
