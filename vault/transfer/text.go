@@ -1,8 +1,6 @@
 package transfer
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"strings"
 
@@ -16,13 +14,10 @@ import (
 // blank lines and '#' comments. Each other line is a problem named by its
 // line number.
 func parseText(data []byte, _ *Options, res *Result) error {
-	sc := bufio.NewScanner(bytes.NewReader(trimBOM(data)))
-	sc.Buffer(make([]byte, 0, 64<<10), MaxInput)
-	line := 0
 	entries := 0
-	for sc.Scan() {
-		line++
-		text := strings.TrimSpace(sc.Text())
+	for i, raw := range strings.Split(string(trimBOM(data)), "\n") {
+		line := i + 1
+		text := strings.TrimSpace(raw)
 		if text == "" || strings.HasPrefix(text, "#") {
 			continue
 		}
@@ -30,9 +25,6 @@ func parseText(data []byte, _ *Options, res *Result) error {
 			return fmt.Errorf("%w (over %d entries)", ErrTooLarge, MaxEntries)
 		}
 		readPayload(line, text, res)
-	}
-	if err := sc.Err(); err != nil {
-		return malformed("line %d: %v", line+1, err)
 	}
 	return nil
 }
