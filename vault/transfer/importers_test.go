@@ -116,6 +116,8 @@ func TestParseTable(t *testing.T) {
 		{"google export", migration, Options{}, Google, []string{"GitHub (alice)", "VPN (vpn)", "Acme (carol)"}, nil, nil},
 		{"google export, + arrived as space", strings.ReplaceAll(strings.ReplaceAll(migration, "%2B", " "), "%3D", "="), Options{}, Google, []string{"GitHub (alice)", "VPN (vpn)", "Acme (carol)"}, nil, nil},
 		{"google export mixed with otpauth", gl + "\n" + migration, Options{}, Google, []string{"GitLab (bob)", "GitHub (alice)", "VPN (vpn)", "Acme (carol)"}, nil, nil},
+		{"google export with an MD5 account", "otpauth-migration://offline?data=CiEKCkhlbGxvId6tvu8SBWFsaWNlGgZHaXRIdWIgASgBMAIKIAoLSGVsbG8h3q2%2B7wESA29sZBoGTGVnYWN5IAQoATACEAEYASAAKAc%3D", Options{}, Google, []string{"GitHub (alice)"}, []int{1}, nil},
+		{"phonefactor line", gh + "\nphonefactor://activate_account?code=1&url=x\n", Options{}, OTPAuth, []string{"GitHub (alice)"}, []int{2}, nil},
 		{"bitwarden csv", "folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\n,,login,Example,,,0,https://example.com,ann,pw,JBSWY3DPEHPK3PXP\n,,login,NoTOTP,,,0,,x,y,\n,,login,Steamy,,,0,,gamer,,steam://JRZCL47CMXVOQMNPZR2F7J4RGI\n,,login,Bad,,,0,,z,,%%%\n", Options{}, Bitwarden, []string{"Example (ann)", "Steamy (gamer)"}, []int{4}, nil},
 		{"bitwarden bare secret json", `{"encrypted":false,"items":[{"name":"Site","login":{"username":"u","totp":"jbsw y3dp ehpk 3pxp"}}]}`, Options{}, Bitwarden, []string{"Site (u)"}, nil, nil},
 		{"bitwarden encrypted", `{"encrypted":true,"items":[]}`, Options{}, "", nil, nil, ErrUnsupported},

@@ -29,44 +29,53 @@ func parseText(data []byte, _ *Options, res *Result) error {
 	return nil
 }
 
-// readPayload adds the accounts of one pasted or scanned payload.
+// readPayload adds the accounts of one pasted or scanned payload, read by
+// the core's vault.ReadPayloads; its notes become problems.
 func readPayload(entry int, text string, res *Result) {
-	lower := strings.ToLower(text)
-	switch {
-	case strings.HasPrefix(lower, "otpauth://"):
-		a, err := vault.ParseURI(text)
-		if err != nil {
-			res.problem(entry, labelOfURI(text), err)
-			return
-		}
+	if vault.ClassifyPayload(text) == vault.PayloadMigration {
+		text = plusFromSpace(text)
+	}
+	p := vault.ReadPayloads(text)
+	for _, a := range p.Accounts {
 		res.add(entry, a)
-	case strings.HasPrefix(lower, "otpauth-migration://"):
-		m, err := parseMigration(text)
-		if err != nil {
-			res.problem(entry, "", err)
-			return
+	}
+	for _, n := range p.Notes {
+		switch n.Kind {
+		case vault.NoteUnusable:
+			label := ""
+			if vault.ClassifyPayload(text) == vault.PayloadOTPAuth {
+				label = labelOfURI(strings.TrimSpace(text))
+			}
+			res.problem(entry, label, n.Err)
+		case vault.NoteSkipped:
+			res.problem(entry, n.Label, n.Err)
+		case vault.NotePhoneFactor:
+			res.problem(entry, "", unsupported("a Microsoft Authenticator activation code (phonefactor://) is not a TOTP account"))
+		case vault.NoteNotOTP:
+			res.problem(entry, "", malformed("not an otpauth:// or otpauth-migration:// URI"))
 		}
-		for _, a := range m.Accounts {
-			res.add(entry, a)
-		}
-		for _, s := range m.Skipped {
-			res.problem(entry, "", unsupported("%s", s))
-		}
-	default:
-		res.problem(entry, "", malformed("not an otpauth:// or otpauth-migration:// URI"))
 	}
 }
 
-// parseMigration is vault.ParseMigration, tolerating a data parameter whose
-// '+' characters arrived as spaces (a URI pasted through a form or a
-// decoder that applied query unescaping).
+// plusFromSpace undoes a '+' that arrived as a space in a migration URI's
+// Base64 data (a URI pasted through a form, or a decoder that applied query
+// unescaping): a URI holds no literal spaces.
+func plusFromSpace(text string) string {
+	return strings.ReplaceAll(strings.TrimSpace(text), " ", "+")
+}
+
+// parseMigration is vault.ParseMigration, tolerating a '+' that arrived as
+// a space (see plusFromSpace).
 func parseMigration(text string) (vault.Migration, error) {
-	return vault.ParseMigration(strings.ReplaceAll(strings.TrimSpace(text), " ", "+"))
+	return vault.ParseMigration(plusFromSpace(text))
 }
 
 // labelOfURI returns the label part of an otpauth URI for a problem report:
 // never the query, which holds the secret.
 func labelOfURI(uri string) string {
+	if len(uri) < len("otpauth://") {
+		return ""
+	}
 	rest := uri[len("otpauth://"):]
 	rest, _, _ = strings.Cut(rest, "?")
 	_, label, _ := strings.Cut(rest, "/")
