@@ -181,6 +181,16 @@ func TestNineGoodOneBad(t *testing.T) {
 	}
 }
 
+func TestProblemLabelsHaveNoControlCharacters(t *testing.T) {
+	res, err := Parse([]byte("otpauth://totp/Evil%1B%5B2J:x?secret=!!\n"+gh), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Problems) != 1 || strings.ContainsRune(res.Problems[0].Error(), 0x1b) {
+		t.Fatalf("%q", res.Problems)
+	}
+}
+
 func TestHOTPCounterKeptFromGoogleExport(t *testing.T) {
 	res, err := Parse([]byte(migration), Options{})
 	if err != nil {

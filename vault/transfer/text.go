@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/deskauth/deskauth/vault"
@@ -79,5 +80,8 @@ func labelOfURI(uri string) string {
 	rest := uri[len("otpauth://"):]
 	rest, _, _ = strings.Cut(rest, "?")
 	_, label, _ := strings.Cut(rest, "/")
+	if u, err := url.PathUnescape(label); err == nil {
+		return u
+	}
 	return label
 }

@@ -27,6 +27,8 @@ import (
 	"io"
 	"os"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/deskauth/deskauth/vault"
 )
@@ -263,8 +265,15 @@ func Detect(data []byte) Format {
 
 func trimBOM(b []byte) []byte { return bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")) }
 
-// clip shortens text from a file quoted in a problem.
+// clip shortens text from a file quoted in a problem, and replaces control
+// characters (a label may hold terminal escapes) and invalid UTF-8.
 func clip(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			return '?'
+		}
+		return r
+	}, strings.ToValidUTF8(s, "?"))
 	const max = 64
 	if r := []rune(s); len(r) > max {
 		return string(r[:max]) + "…"
