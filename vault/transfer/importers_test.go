@@ -121,6 +121,7 @@ func TestParseTable(t *testing.T) {
 		{"bitwarden csv", "folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\n,,login,Example,,,0,https://example.com,ann,pw,JBSWY3DPEHPK3PXP\n,,login,NoTOTP,,,0,,x,y,\n,,login,Steamy,,,0,,gamer,,steam://JRZCL47CMXVOQMNPZR2F7J4RGI\n,,login,Bad,,,0,,z,,%%%\n", Options{}, Bitwarden, []string{"Example (ann)", "Steamy (gamer)"}, []int{4}, nil},
 		{"bitwarden bare secret json", `{"encrypted":false,"items":[{"name":"Site","login":{"username":"u","totp":"jbsw y3dp ehpk 3pxp"}}]}`, Options{}, Bitwarden, []string{"Site (u)"}, nil, nil},
 		{"bitwarden encrypted", `{"encrypted":true,"items":[]}`, Options{}, "", nil, nil, ErrUnsupported},
+		{"ente encrypted export", `{"version":1,"kdfParams":{"memLimit":4096,"opsLimit":3,"salt":"c2FsdA=="},"encryptedData":"AAAA","encryptionNonce":"AAAA"}`, Options{}, "", nil, nil, ErrUnsupported},
 		{"empty", "   \n", Options{}, "", nil, nil, ErrUnknownFormat},
 		{"only comments", "# otpauth://\n", Options{Format: OTPAuth}, "", nil, nil, ErrNoAccounts},
 		{"deep json", strings.Repeat("[", 100000), Options{Format: Aegis}, "", nil, nil, ErrMalformed},

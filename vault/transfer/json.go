@@ -77,6 +77,8 @@ func detectJSON(b []byte) Format {
 		return TwoFAS
 	case has("items") && (has("encrypted") || has("folders") || has("collections")):
 		return Bitwarden
+	case has("kdfParams") && has("encryptedData"):
+		return Ente
 	}
 	for _, v := range top {
 		var e map[string]json.RawMessage

@@ -189,7 +189,7 @@ func init() {
 	parsers = map[Format]parser{
 		OTPAuth:       parseText,
 		Google:        parseText,
-		Ente:          parseText,
+		Ente:          parseEnte,
 		WinAuth:       parseWinAuth,
 		Aegis:         parseAegis,
 		TwoFAS:        parse2FAS,
@@ -197,6 +197,16 @@ func init() {
 		Authenticator: parseAuthenticator,
 		DeskAuth:      parseDeskAuth,
 	}
+}
+
+// parseEnte reads Ente Auth's plain export (otpauth URIs with extra
+// parameters); its encrypted export (libsodium secretstream) is refused with
+// ErrUnsupported.
+func parseEnte(data []byte, opt *Options, res *Result) error {
+	if b := bytes.TrimSpace(trimBOM(data)); len(b) > 0 && b[0] == '{' {
+		return unsupported("Ente's encrypted export: export again as plain text")
+	}
+	return parseText(data, opt, res)
 }
 
 // add validates a and records it, or records why it is unusable.
