@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -243,4 +244,43 @@ func TestMain(m *testing.M) {
 	// Keep the test's own scrypt and Argon2id cheap.
 	defer setAegisCostForTests(1<<10, 8, 1)()
 	os.Exit(m.Run())
+}
+
+// TestBoundedMemory parses hostile inputs of MaxInput bytes and checks the
+// allocations stay within a small multiple of the input.
+func TestBoundedMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("allocates hundreds of MiB in total")
+	}
+	n := MaxInput - 64
+	entry := `{"type":"totp","name":"","issuer":"","info":{"secret":"","algo":"","digits":6}},`
+	aegis := `{"version":1,"header":{},"db":{"entries":[` + strings.Repeat(entry, n/len(entry)-1) + `{}]}}`
+	cases := map[string]struct {
+		data   []byte
+		format Format
+	}{
+		"newlines":          {[]byte(strings.Repeat("\n", n)), OTPAuth},
+		"comment lines":     {[]byte(strings.Repeat("#\n", n/2)), OTPAuth},
+		"one long line":     {[]byte("otpauth://totp/x?secret=" + strings.Repeat("A", n)), OTPAuth},
+		"deep JSON":         {[]byte(strings.Repeat("[", n)), Aegis},
+		"deep XML":          {[]byte("<WinAuth>" + strings.Repeat("<a>", n/3-4)), WinAuth},
+		"many XML nodes":    {[]byte("<WinAuth>" + strings.Repeat("<a/>", n/4-4) + "</WinAuth>"), WinAuth},
+		"aegis 1M entries":  {[]byte(aegis), Aegis},
+		"bitwarden CSV":     {[]byte("login_totp\n" + strings.Repeat("\n", n-11)), Bitwarden},
+		"aegis huge secret": {[]byte(`{"version":1,"header":{},"db":{"entries":[{"type":"totp","info":{"secret":"` + strings.Repeat("A", n-200) + `","digits":6,"period":30}}]}}`), Aegis},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			_, err := Parse(c.data, Options{Format: c.format})
+			runtime.ReadMemStats(&after)
+			alloc := after.TotalAlloc - before.TotalAlloc
+			t.Logf("%s: %v; %d MiB allocated for %d MiB of input", name, err, alloc>>20, len(c.data)>>20)
+			if alloc > 8*uint64(MaxInput) {
+				t.Errorf("allocated %d MiB", alloc>>20)
+			}
+		})
+	}
 }

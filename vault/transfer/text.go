@@ -1,12 +1,17 @@
 package transfer
 
 import (
+	"bytes"
 	"fmt"
 	"net/url"
 	"strings"
 
 	"github.com/deskauth/deskauth/vault"
 )
+
+// maxLine bounds one payload line: a QR code holds under 3 KB, and a
+// migration payload is capped at 64 KiB of data.
+const maxLine = 128 << 10
 
 // parseText reads one payload a line: otpauth:// URIs (WinAuth's text
 // export, the Authenticator extension's text, Ente's export with its extra
@@ -16,16 +21,26 @@ import (
 // line number.
 func parseText(data []byte, _ *Options, res *Result) error {
 	entries := 0
-	for i, raw := range strings.Split(string(trimBOM(data)), "\n") {
-		line := i + 1
-		text := strings.TrimSpace(raw)
-		if text == "" || strings.HasPrefix(text, "#") {
+	rest := trimBOM(data)
+	for line := 1; len(rest) > 0; line++ {
+		raw := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			raw, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = nil
+		}
+		raw = bytes.TrimSpace(raw)
+		if len(raw) == 0 || raw[0] == '#' {
 			continue
 		}
 		if entries++; entries > MaxEntries {
 			return fmt.Errorf("%w (over %d entries)", ErrTooLarge, MaxEntries)
 		}
-		readPayload(line, text, res)
+		if len(raw) > maxLine {
+			res.problem(line, "", malformed("the line is %d KiB long, more than any QR code holds", len(raw)>>10))
+			continue
+		}
+		readPayload(line, string(raw), res)
 	}
 	return nil
 }

@@ -224,6 +224,19 @@ func (r *Result) problem(entry int, label string, err error) {
 	r.Problems = append(r.Problems, Problem{Entry: entry, Label: clip(label), Err: err})
 }
 
+// maxSecretText bounds a secret's text in a file: a 512-bit key is 103
+// Base32 characters.
+const maxSecretText = 1024
+
+// decodeSecret is vault.DecodeSecret for a secret read from a file,
+// refusing absurd lengths before decoding them.
+func decodeSecret(s string) ([]byte, error) {
+	if len(s) > maxSecretText {
+		return nil, fmt.Errorf("%w: the secret is longer than %d characters", vault.ErrInvalidAccount, maxSecretText)
+	}
+	return vault.DecodeSecret(s)
+}
+
 // password asks opt for the file's password.
 func (o *Options) password() ([]byte, error) {
 	if o.Password == nil {
