@@ -37,6 +37,11 @@ func seedTable(f *testing.F) {
 		strings.Repeat("[", 200), strings.Repeat("<a>", 200)} {
 		f.Add([]byte(s))
 	}
+	for _, c := range parseCases {
+		if len(c.in) < 4096 {
+			f.Add([]byte(c.in))
+		}
+	}
 }
 
 func fuzzFormat(f *testing.F, format Format, pw string, globs ...string) {
