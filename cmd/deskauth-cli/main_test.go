@@ -82,7 +82,7 @@ func TestScriptsCheckExactStatus(t *testing.T) {
 	if len(scripts) == 0 {
 		t.Fatal("no scripts found")
 	}
-	loose := regexp.MustCompile(`(?m)^\s*(\[[^]]*\]\s*)*!\s*exec\b.*$|^.*deskauth-cli[^'\n]*; *echo +exit=.*$`)
+	loose := regexp.MustCompile(`(?m)^[ \t]*(\[[^]]*\][ \t]*)*![ \t]*exec\b.*$|^.*deskauth-cli[^'\n]*; *echo +exit=.*$`)
 	for _, path := range scripts {
 		data, err := os.ReadFile(path)
 		if err != nil {
