@@ -144,6 +144,8 @@ func writeGolden(t *testing.T, path string, osSlot bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	v.Accounts = goldenAccounts()
+	v.Settings.TimeSource = goldenTimeSource
 	if osSlot {
 		// Create wrapped the key under a random KEK; the save below wraps
 		// it again, under goldenKEK.
@@ -152,8 +154,6 @@ func writeGolden(t *testing.T, path string, osSlot bool) {
 		}
 		v.osBlob = nil
 	}
-	v.Accounts = goldenAccounts()
-	v.Settings.TimeSource = goldenTimeSource
 	if err := v.Save(); err != nil {
 		t.Fatal(err)
 	}
