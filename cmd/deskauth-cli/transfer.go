@@ -261,7 +261,7 @@ func runExport(c *cli, args []string) error {
 		}
 		data, err = transfer.ExportAegis(accts, pw)
 	case transfer.DeskAuth:
-		data, err = transfer.ExportDeskAuth(accts, pw)
+		data, err = transfer.ExportDeskAuth(accts, v.Settings, pw)
 	}
 	if err != nil {
 		return err
