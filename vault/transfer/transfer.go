@@ -14,6 +14,15 @@
 // password wraps vault.ErrWrongPassword, a file that needs one and got none
 // ErrPasswordRequired, and so on. No error quotes a secret.
 //
+// For a window: Parse may run a key derivation (scrypt, PBKDF2) and read
+// large files, so call it off the UI thread. The simplest password flow
+// needs no blocking callback: call Parse with a nil Options.Password; on
+// ErrPasswordRequired ask for the password, then call Parse again with a
+// Password that returns it (and again on ErrWrongPassword). A file dialog,
+// a drop and a paste all end in ParseFile, ParseReader or ParseText; a QR
+// scan of a Google export feeds each code to a Batches and plans what Take
+// returns.
+//
 // Every parser bounds its work on hostile input: the input size (MaxInput),
 // the number of entries (MaxEntries), nesting depth, and the cost of any key
 // derivation named in the file, which is refused with ErrCostTooHigh before
