@@ -79,7 +79,7 @@ func detectJSON(b []byte) Format {
 	switch {
 	case has("db") && has("header"):
 		return Aegis
-	case has("schemaVersion") && (has("services") || has("servicesEncrypted")):
+	case has("servicesEncrypted") || (has("services") && (has("schemaVersion") || has("groups"))):
 		return TwoFAS
 	case has("items") && (has("encrypted") || has("folders") || has("collections")):
 		return Bitwarden
