@@ -243,7 +243,7 @@ func runExport(c *cli, args []string) error {
 	encrypted := f == transfer.DeskAuth || (f == transfer.Aegis && !*plaintext)
 	var pw []byte
 	if encrypted {
-		if pw, err = c.newPassword(*pwFile, envExportPassword); err != nil {
+		if pw, err = c.exportPassword(*pwFile); err != nil {
 			return err
 		}
 	}
@@ -279,6 +279,37 @@ func runExport(c *cli, args []string) error {
 	}
 	fmt.Fprintf(c.stderr, "wrote %d account(s) to %s (%s, %s)\n", len(accts), out, f, how)
 	return nil
+}
+
+// exportPassword gets the password to encrypt an export with: from
+// --export-password-file, $DESKAUTH_EXPORT_PASSWORD, or typed twice at a
+// no-echo prompt.
+func (c *cli) exportPassword(file string) ([]byte, error) {
+	if file != "" {
+		return readPasswordFile(file)
+	}
+	if pw := c.getenv(envExportPassword); pw != "" {
+		return []byte(pw), nil
+	}
+	fd, ok := c.terminal()
+	if !ok {
+		return nil, fmt.Errorf("the export needs a password: type it in a terminal, or use --export-password-file FILE or %s", envExportPassword)
+	}
+	pw, err := c.prompt(fd, "Password for the export: ")
+	if err != nil {
+		return nil, err
+	}
+	if len(pw) == 0 {
+		return nil, errors.New("the password is empty; nothing was written")
+	}
+	again, err := c.prompt(fd, "Type it again: ")
+	if err != nil {
+		return nil, err
+	}
+	if string(pw) != string(again) {
+		return nil, errors.New("the two passwords differ; nothing was written")
+	}
+	return pw, nil
 }
 
 // writeQR writes one PNG per code: into the folder out, or as out-NAME.png
