@@ -62,6 +62,7 @@ type winauthReader struct {
 	res     *Result
 	pw      []byte
 	entries int
+	nested  int // protected <data> inside protected <data>
 }
 
 func (w *winauthReader) config(n *node) error {
@@ -83,6 +84,9 @@ func (w *winauthReader) config(n *node) error {
 					if got := sha1.Sum(raw); !strings.EqualFold(hex.EncodeToString(got[:]), sum) {
 						return malformed("the protected data does not match its checksum")
 					}
+				}
+				if w.nested++; w.nested > 2 {
+					return malformed("protected data nested in protected data")
 				}
 				plain, err := w.decrypt(text, c.attrs["encrypted"])
 				if err != nil {
