@@ -2,7 +2,6 @@ package transfer
 
 import (
 	"bytes"
-	"crypto/pbkdf2"
 	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
@@ -123,7 +122,7 @@ func FuzzImportBatches(f *testing.F) {
 func winauthProtect(plain []byte, password string) string {
 	salt, salt2 := []byte("saltsalt"), []byte("pepper!!")
 	sum := sha256.Sum256(append(append([]byte(nil), salt...), plain...))
-	key, _ := pbkdf2.Key(sha1.New, password, salt2, winauthIterations, winauthKeyLen)
+	key, _ := winauthKey([]byte(password), salt2)
 	n := 8 - len(plain)%8
 	padded := append(append([]byte(nil), plain...), bytes.Repeat([]byte{byte(n)}, n)...)
 	newBlowfish(key).encryptECB(padded)
@@ -138,6 +137,20 @@ func FuzzImportWinAuthProtected(f *testing.F) {
 	f.Add([]byte(`<config><WinAuthAuthenticator type="WinAuth.GoogleAuthenticator"><name>GitHub (alice)</name><authenticatordata><secretdata>3132333435363738393031323334353637383930` + "\t6\tSHA256\t30" + `</secretdata></authenticatordata></WinAuthAuthenticator></config>`))
 	f.Add([]byte(`<config><WinAuthAuthenticator type="WinAuth.HOTPAuthenticator"><name>x</name><authenticatordata><secretdata>00</secretdata><counter>9</counter></authenticatordata></WinAuthAuthenticator></config>`))
 	f.Add([]byte(`<config><data encrypted="y">00</data></config>`))
+	derive := winauthKey
+	memo := map[string][]byte{}
+	winauthKey = func(pw, salt []byte) ([]byte, error) {
+		k := string(pw) + "\x00" + string(salt)
+		if key, ok := memo[k]; ok {
+			return key, nil
+		}
+		key, err := derive(pw, salt)
+		if err == nil && len(memo) < 16 {
+			memo[k] = key
+		}
+		return key, err
+	}
+	defer func() { winauthKey = derive }()
 	f.Fuzz(func(t *testing.T, inner []byte) {
 		if len(inner) > 64<<10 {
 			return

@@ -232,11 +232,18 @@ func (w *winauthReader) decrypt(text, types string) ([]byte, error) {
 	return data, nil
 }
 
+// winauthKey derives WinAuth's 256-byte Blowfish key. It is a variable only
+// so the fuzzer can memoise it (the salt is fixed there) and spend its time
+// in the parser rather than in PBKDF2.
+var winauthKey = func(password, salt []byte) ([]byte, error) {
+	return pbkdf2.Key(sha1.New, string(password), salt, winauthIterations, winauthKeyLen)
+}
+
 func winauthBlowfishDecrypt(data, password []byte) ([]byte, error) {
 	if len(data) < winauthSaltLen+8 || (len(data)-winauthSaltLen)%8 != 0 {
 		return nil, malformed("the password-protected data has the wrong length")
 	}
-	key, err := pbkdf2.Key(sha1.New, string(password), data[:winauthSaltLen], winauthIterations, winauthKeyLen)
+	key, err := winauthKey(password, data[:winauthSaltLen])
 	if err != nil {
 		return nil, err
 	}
