@@ -100,7 +100,7 @@ func runImport(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "added %d, replaced %d, kept both %d, skipped %d; saved %s\n",
+	fmt.Fprintf(c.stdout, "added %d, replaced %d, added under a free name %d, skipped %d; saved %s\n",
 		len(rep.Added), len(rep.Replaced), len(rep.Renamed), len(rep.Skipped), v.Path())
 	return nil
 }
