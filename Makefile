@@ -11,7 +11,7 @@ GUI_PKGS := ./app/... ./cmd/deskauth
 CORE_PKGS = $(shell $(GO) list ./... | grep -v -e '/app' -e '/cmd/deskauth$$')
 
 .PHONY: all deps build run test test-go test-integration bench clean windows
-.PHONY: dist dist-windows dist-linux dist-macos dist-checksums test-dist
+.PHONY: dist dist-windows dist-linux dist-macos dist-checksums dist-manifests test-dist
 
 all: build
 
@@ -93,6 +93,11 @@ dist-macos:
 
 dist-checksums:
 	scripts/dist/checksums.sh $(DIST_DIR)
+
+# The Homebrew cask and winget manifests for the artifacts in DIST_DIR, after
+# dist-checksums (the release workflow, once every platform's files are in).
+dist-manifests:
+	scripts/dist/manifests.sh $(DIST_DIR)
 
 # The packages checked for real: the installer under Wine, lintian, signatures.
 test-dist: export DESKAUTH_REQUIRE_TOOLS = 1

@@ -154,6 +154,11 @@ for f in deskauth.exe deskauth-cli.exe uninstall.exe; do [ -f "$instdir/$f" ] ||
 out=$(wine reg query "$uninstkey" /v DisplayVersion 2>&1 | tr -d '\r')
 echo "$out" | grep -q "$version" && ok "Apps & features entry (HKCU) with DisplayVersion $version" || bad "uninstall entry: $out"
 wine reg query "$runkey" /v DeskAuth >/dev/null 2>&1 && bad "the installer set the Run key" || ok "the installer did not turn on start at login"
+if osslsigncode verify -CAfile "$work/cert.pem" -in "$instdir/uninstall.exe" 2>&1 | grep -q 'Signature verification: ok'; then
+	ok "osslsigncode verify -CAfile: the installed uninstall.exe is signed too"
+else
+	bad "the installed uninstall.exe is not signed"
+fi
 cmp -s "$instdir/deskauth.exe" "$pdir/deskauth.exe" && ok "the installed deskauth.exe is the signed one" || bad "installed deskauth.exe differs from the signed build"
 
 icli() { wine "$instdir/deskauth-cli.exe" "$@" </dev/null 2>&1 | tr -d '\r'; }

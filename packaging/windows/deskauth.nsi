@@ -17,6 +17,12 @@ ManifestDPIAware true
 SetCompressor /SOLID lzma
 RequestExecutionLevel user
 
+; With -DSIGNCMD=script (windows.sh passes scripts/dist/sign.sh when a
+; certificate is set), the uninstaller is signed as it is written.
+!ifdef SIGNCMD
+!uninstfinalize '"${SIGNCMD}" "%1"' = 0
+!endif
+
 !define APP "DeskAuth"
 !define UNINSTKEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\DeskAuth"
 !define RUNKEY "Software\Microsoft\Windows\CurrentVersion\Run"

@@ -69,8 +69,16 @@ cleanup
 scripts/dist/sign.sh "$work/app/deskauth.exe" "$work/app/deskauth-cli.exe"
 
 setup=DeskAuth-Setup-$VERSION.exe
-makensis -V2 -DVERSION="$VERSION" -DWINVERSION="$WINVERSION" -DSRCDIR="$root/$work/app" \
-	-DICON="$root/$work/deskauth.ico" -DOUTFILE="$out/$setup" packaging/windows/deskauth.nsi
+# native PATH prints PATH as Windows programs want it under MSYS2 (makensis).
+native() { if command -v cygpath >/dev/null; then cygpath -m "$1"; else printf '%s\n' "$1"; fi; }
+signdef=()
+# makensis runs the signing command through sh on Linux; under MSYS2 it would
+# use cmd.exe, so there the uninstaller inside the installer stays unsigned.
+if [ -n "${DESKAUTH_SIGN_PFX:-}${DESKAUTH_SIGN_CERT:-}" ] && ! command -v cygpath >/dev/null; then
+	signdef=(-DSIGNCMD="$root/scripts/dist/sign.sh")
+fi
+makensis -V2 "${signdef[@]}" -DVERSION="$VERSION" -DWINVERSION="$WINVERSION" -DSRCDIR="$(native "$root/$work/app")" \
+	-DICON="$(native "$root/$work/deskauth.ico")" -DOUTFILE="$(native "$out/$setup")" packaging/windows/deskauth.nsi
 scripts/dist/sign.sh "$out/$setup"
 
 zipname=DeskAuth-$VERSION-windows-portable.zip
