@@ -115,6 +115,7 @@ var commands = []command{
 	{"import", "import another authenticator's export file", runImport},
 	{"export", "export the accounts (otpauth, DeskAuth backup, Aegis, QR codes)", runExport},
 	{"time", "check the PC clock against a time source, or save the vault's", runTime},
+	{"version", "print the DeskAuth version", runVersion},
 }
 
 // cli carries what a command may touch, so tests can swap any of it.
