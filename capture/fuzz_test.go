@@ -2,6 +2,7 @@ package capture
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"image/color"
 	"image/gif"
@@ -78,7 +79,7 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Add(broken)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		codes := decodeImage(fuzzImage(data))
+		codes := decodeImage(context.Background(), fuzzImage(data))
 		for _, c := range codes {
 			if c.Text == "" && c.Bounds.Empty() {
 				t.Errorf("empty result %+v", c)
