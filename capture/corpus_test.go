@@ -33,6 +33,16 @@ type thresholds struct {
 	} `json:"folders"`
 }
 
+// disputed lists images whose code holds a text other than ZXing's .txt
+// says, with the text it holds. qrcode-2/13.png (an artistic code over an
+// aerial photo) decodes to "photography" with zero Reed-Solomon errors
+// corrected at level Q, in two rotations, where 13.txt has "photograph";
+// ZXing's own reader never decodes this image, so its harness never
+// compared. Reading it counts as neither a pass nor a misread.
+var disputed = map[string]string{
+	"qrcode-2/13.png": "The 2005 USGS aerial photography of the Washington Monument is censored.",
+}
+
 func needCorpus(t *testing.T) thresholds {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(corpusDir, "thresholds.json"))
@@ -145,6 +155,9 @@ func TestZXingCorpus(t *testing.T) {
 					for _, c := range codes {
 						if c.Text == want[i] {
 							ok = true
+						} else if disputed[folder+"/"+name] == c.Text {
+							// Neither a pass nor a misread.
+							t.Logf("%s: read the disputed text %q", name, c.Text)
 						} else {
 							t.Errorf("misread %s: got %q, want %q", name, c.Text, want[i])
 						}

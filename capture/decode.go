@@ -162,6 +162,9 @@ func decodeImage(ctx context.Context, img image.Image) []Code {
 		s.rotatedH = 0
 		putBuf(rot.pix)
 	}
+	if len(s.codes) == 0 && !s.stopped() {
+		s.photoPasses(full)
+	}
 	return s.codes
 }
 
@@ -191,6 +194,10 @@ type scan struct {
 	retrying   bool
 	// attempts counts candidate codes sampled, against maxAttempts.
 	attempts int
+	// m is the matrix being searched.
+	m *gozxing.BitMatrix
+	// photo is set during the photo passes.
+	photo bool
 }
 
 // stopped says whether the scan must end: its context is done or its
@@ -315,11 +322,15 @@ func (s *scan) search(m *gozxing.BitMatrix, harder bool) {
 	if m == nil || s.stopped() {
 		return
 	}
+	s.m = m
 	n := len(s.codes)
 	if cs := findCentres(s.ctx, m, 3); len(cs.list) > fewCentres {
 		// Too many finder-like shapes for gozxing's finders, which weigh
-		// every trio: only trios joined by timing patterns.
-		s.linked(m, cs)
+		// every trio: only trios joined by timing patterns. The photo
+		// passes skip such a plane: the screen passes searched it.
+		if !s.photo {
+			s.linked(m, cs)
+		}
 		return
 	}
 	s.detectLoop(m, nil)
@@ -356,6 +367,7 @@ func (s *scan) multi(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]inte
 	if s.stopped() {
 		return
 	}
+	s.m = m
 	if cs := findCentres(s.ctx, m, 3); len(cs.list) > fewCentres {
 		s.linked(m, cs)
 		return
@@ -415,6 +427,13 @@ func skew(info *detector.FinderPatternInfo) float64 {
 // decode.
 func (s *scan) decodeDetected(det *common.DetectorResult, hints map[gozxing.DecodeHintType]interface{}) (image.Rectangle, bool) {
 	res, err := s.decoder().Decode(det.GetBits(), hints)
+	dim := det.GetBits().GetWidth()
+	if err != nil && len(det.GetPoints()) > 3 {
+		// The detector sampled the grid through what it took for the
+		// alignment pattern; in a photo that may be a smudge or a
+		// cover. Sample again from the three finder patterns alone.
+		res, err = s.decodeAffine(det, dim, hints)
+	}
 	if err != nil {
 		s.addCandidate(codeBounds(det.GetPoints(), det.GetBits().GetWidth()))
 		return image.Rectangle{}, false
@@ -422,9 +441,25 @@ func (s *scan) decodeDetected(det *common.DetectorResult, hints map[gozxing.Deco
 	if md, ok := res.GetOther().(*decoder.QRCodeDecoderMetaData); ok {
 		md.ApplyMirroredCorrection(det.GetPoints())
 	}
-	r := codeBounds(det.GetPoints(), det.GetBits().GetWidth())
+	r := codeBounds(det.GetPoints(), dim)
 	s.add(res.GetText(), r)
 	return r, true
+}
+
+// decodeAffine samples det's code again, dim modules a side, with an
+// affine grid through its three finder patterns, ignoring any alignment
+// pattern.
+func (s *scan) decodeAffine(det *common.DetectorResult, dim int, hints map[gozxing.DecodeHintType]interface{}) (*common.DecoderResult, error) {
+	if s.m == nil {
+		return nil, ErrNoQR
+	}
+	pts := det.GetPoints()
+	t := detector.Detector_createTransform(pts[1], pts[2], pts[0], nil, dim)
+	bits, err := detector.Detector_sampleGrid(s.m, t, dim)
+	if err != nil {
+		return nil, err
+	}
+	return s.decoder().Decode(bits, hints)
 }
 
 type moduleSizer interface {
