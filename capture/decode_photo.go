@@ -44,13 +44,13 @@ func (s *scan) photoPasses(full gray) {
 	s.photo = true
 	defer func() { s.photo = false }()
 	s.mul, s.div = f, 1
-	if s.photoPlane(base) {
+	if s.photoPlane(base, f == 1) {
 		return
 	}
 	if base.w*base.h > 400_000 && !s.stopped() {
 		half := downscale(base, 2)
 		s.mul = 2 * f
-		found := s.photoPlane(half)
+		found := s.photoPlane(half, false)
 		putBuf(half.pix)
 		if found {
 			return
@@ -58,7 +58,7 @@ func (s *scan) photoPasses(full gray) {
 		if half.w*half.h > 400_000 && !s.stopped() {
 			q := downscale(half, 2)
 			s.mul = 4 * f
-			found := s.photoPlane(q)
+			found := s.photoPlane(q, false)
 			putBuf(q.pix)
 			if found {
 				return
@@ -68,15 +68,16 @@ func (s *scan) photoPasses(full gray) {
 	if base.w*base.h < 600_000 && !s.stopped() {
 		big := upscale2(base)
 		s.mul, s.div = f, 2
-		s.photoPlane(big)
+		s.photoPlane(big, true)
 		putBuf(big.pix)
 	}
 	s.mul, s.div = 1, 1
 }
 
-// photoPlane searches g binarized each photo way; true once a code is
-// found.
-func (s *scan) photoPlane(g gray) bool {
+// photoPlane searches g binarized each photo way (smoothed too when
+// smooth is set: a plane averaged down is smooth already); true once a
+// code is found.
+func (s *scan) photoPlane(g gray, smooth bool) bool {
 	n := len(s.codes)
 	try := func(m *gozxing.BitMatrix) bool {
 		if m != nil && !s.stopped() {
@@ -90,12 +91,15 @@ func (s *scan) photoPlane(g gray) bool {
 	if try(localMeanMatrix(g, max(16, min(g.w, g.h)/16))) {
 		return true
 	}
-	smooth := boxBlur3(g)
-	defer putBuf(smooth.pix)
-	if try(binarizeFunc(smooth)(false)) {
+	if !smooth {
+		return false
+	}
+	sm := boxBlur3(g)
+	defer putBuf(sm.pix)
+	if try(binarizeFunc(sm)(false)) {
 		return true
 	}
-	return try(thresholdMatrix(smooth, otsu(smooth)))
+	return try(thresholdMatrix(sm, otsu(sm)))
 }
 
 // downscale averages f×f blocks of g into a pooled buffer.
