@@ -458,7 +458,7 @@ func (s *scan) decodeDetected(det *common.DetectorResult, hints map[gozxing.Deco
 		res, err = s.decodeAffine(det, dim, hints)
 	}
 	if err != nil && s.photo {
-		res, err = s.decodeWarped(det, dim, hints)
+		res, err = s.decodeMeshed(det, dim, hints)
 	}
 	if err != nil {
 		s.addCandidate(codeBounds(det.GetPoints(), det.GetBits().GetWidth()))
@@ -486,55 +486,6 @@ func (s *scan) decodeAffine(det *common.DetectorResult, dim int, hints map[gozxi
 		return nil, err
 	}
 	return s.decoder().Decode(bits, hints)
-}
-
-// decodeWarped samples det's code again with the fourth corner of the
-// grid (where the alignment pattern is, or would be) moved by up to a
-// module each way. Paper that curls, or cloth, bends the grid so that no
-// single perspective fits it; one of the nearby ones often fits well
-// enough for error correction to do the rest.
-func (s *scan) decodeWarped(det *common.DetectorResult, dim int, hints map[gozxing.DecodeHintType]interface{}) (*common.DecoderResult, error) {
-	pts := det.GetPoints()
-	if s.m == nil || len(pts) < 3 || dim < 21 {
-		return nil, ErrNoQR
-	}
-	bl, tl, tr := pts[0], pts[1], pts[2]
-	// The point 6.5 modules in from the bottom right corner: measured
-	// (the alignment pattern) or extrapolated from the finders.
-	far := float64(dim) - 6.5
-	k := (far - 3.5) / (float64(dim) - 7)
-	bx := tl.GetX() + k*(tr.GetX()-tl.GetX()+bl.GetX()-tl.GetX())
-	by := tl.GetY() + k*(tr.GetY()-tl.GetY()+bl.GetY()-tl.GetY())
-	if len(pts) > 3 {
-		bx, by = pts[3].GetX(), pts[3].GetY()
-	}
-	module := math.Hypot(tr.GetX()-tl.GetX(), tr.GetY()-tl.GetY()) / (float64(dim) - 7)
-	err := error(ErrNoQR)
-	for _, d := range warpSteps {
-		if !s.attempt() {
-			break
-		}
-		t := common.PerspectiveTransform_QuadrilateralToQuadrilateral(
-			3.5, 3.5, float64(dim)-3.5, 3.5, far, far, 3.5, float64(dim)-3.5,
-			tl.GetX(), tl.GetY(), tr.GetX(), tr.GetY(),
-			bx+d[0]*module, by+d[1]*module, bl.GetX(), bl.GetY())
-		bits, e := detector.Detector_sampleGrid(s.m, t, dim)
-		if e != nil {
-			continue
-		}
-		var res *common.DecoderResult
-		if res, err = s.decoder().Decode(bits, hints); err == nil {
-			return res, nil
-		}
-	}
-	return nil, err
-}
-
-// warpSteps are the moves of the fourth corner decodeWarped tries, in
-// modules, nearest first.
-var warpSteps = [][2]float64{
-	{0, 0}, {-1, 0}, {1, 0}, {0, -1}, {0, 1}, {-1, -1}, {1, 1}, {-1, 1}, {1, -1},
-	{-2, 0}, {2, 0}, {0, -2}, {0, 2}, {-2, -2}, {2, 2},
 }
 
 type moduleSizer interface {
