@@ -2,9 +2,11 @@ package capture
 
 import (
 	"math"
+	"sort"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/common"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 	"github.com/makiuchi-d/gozxing/qrcode/detector"
 )
 
@@ -170,4 +172,183 @@ func (s *scan) decodeMeshed(det *common.DetectorResult, dim int, hints map[gozxi
 		return nil, ErrNoQR
 	}
 	return s.decoder().Decode(bits, hints)
+}
+
+// meshTrios is the last resort of the photo passes on a plane where
+// gozxing's detector found no code: it takes the squarest trios of the
+// plane's finder-like centres itself, reads the code's size from its
+// timing patterns (gozxing gives up when finder distances put the size
+// between two versions, as blur and perspective do), and decodes each
+// with meshSample.
+func (s *scan) meshTrios(m *gozxing.BitMatrix) {
+	cs := s.centresOf(m)
+	if len(cs.list) < 3 || len(cs.list) > fewCentres {
+		return
+	}
+	type trio struct {
+		bl, tl, tr centre
+		skew       float64
+	}
+	var trios []trio
+	l := cs.list
+	for i := range l {
+		for j := i + 1; j < len(l); j++ {
+			for k := j + 1; k < len(l); k++ {
+				a, b, c := l[i], l[j], l[k]
+				lo := math.Min(a.size, math.Min(b.size, c.size))
+				hi := math.Max(a.size, math.Max(b.size, c.size))
+				if hi > 1.5*lo {
+					continue
+				}
+				// The top left is opposite the longest side.
+				ab, bc, ca := math.Hypot(a.x-b.x, a.y-b.y), math.Hypot(b.x-c.x, b.y-c.y), math.Hypot(c.x-a.x, c.y-a.y)
+				tl, p, q := a, b, c
+				switch {
+				case ab >= bc && ab >= ca:
+					tl, p, q = c, a, b
+				case ca >= ab && ca >= bc:
+					tl, p, q = b, a, c
+				}
+				if cross(tl, p, q) < 0 {
+					p, q = q, p
+				}
+				info := detector.NewFinderPatternInfo(pattern(q), pattern(tl), pattern(p))
+				if k := skew(info); k < 0.6 {
+					trios = append(trios, trio{q, tl, p, k})
+				}
+			}
+		}
+	}
+	sort.Slice(trios, func(i, j int) bool { return trios[i].skew < trios[j].skew })
+	for i, t := range trios {
+		if i == 4 {
+			break
+		}
+		for _, dim := range trioDimensions(m, t.tl, t.tr, t.bl) {
+			if !s.attempt() {
+				return
+			}
+			pts := []gozxing.ResultPoint{pattern(t.bl), pattern(t.tl), pattern(t.tr)}
+			if ap := findAlignment(m, t.tl, t.tr, t.bl, dim); ap != nil {
+				pts = append(pts, ap)
+			}
+			bits := meshSample(m, pts, dim)
+			if bits == nil {
+				continue
+			}
+			res, err := s.decoder().Decode(bits, tryHarder)
+			if err != nil {
+				continue
+			}
+			if md, ok := res.GetOther().(*decoder.QRCodeDecoderMetaData); ok {
+				md.ApplyMirroredCorrection(pts)
+			}
+			s.add(res.GetText(), codeBounds(pts, dim))
+			return
+		}
+	}
+}
+
+// trioDimensions lists the code sizes worth trying for a trio: what its
+// timing patterns count, then the valid sizes nearest the finder distance.
+func trioDimensions(m *gozxing.BitMatrix, tl, tr, bl centre) []int {
+	var dims []int
+	addDim := func(d int) {
+		if d < 21 || d > 177 || d%4 != 1 {
+			return
+		}
+		for _, x := range dims {
+			if x == d {
+				return
+			}
+		}
+		dims = append(dims, d)
+	}
+	size := (tl.size + tr.size + bl.size) / 3
+	if d := countTiming(m, tl, tr, bl, size); d > 0 {
+		addDim(d)
+	}
+	if d := countTiming(m, tl, bl, tr, size); d > 0 {
+		addDim(d)
+	}
+	est := (math.Hypot(tr.x-tl.x, tr.y-tl.y)+math.Hypot(bl.x-tl.x, bl.y-tl.y))/(2*size) + 7
+	base := int(math.Round((est-21)/4))*4 + 21
+	addDim(base)
+	if est > float64(base) {
+		addDim(base + 4)
+	} else {
+		addDim(base - 4)
+	}
+	return dims
+}
+
+// countTiming counts the dark and light runs along the timing pattern
+// from finder a to finder b (the code lying towards c) and returns the
+// code size it implies, or 0. Along row 6 from one finder centre to the
+// other there are dim-12 runs: the two finders' edges and the dim-14
+// single modules between them.
+func countTiming(m *gozxing.BitMatrix, a, b, c centre, size float64) int {
+	dx, dy := b.x-a.x, b.y-a.y
+	dist := math.Hypot(dx, dy)
+	if dist < 10*size {
+		return 0
+	}
+	ux, uy := dx/dist, dy/dist
+	vx, vy := -uy, ux
+	if cross(a, b, c) < 0 {
+		vx, vy = uy, -ux
+	}
+	ox, oy := a.x+vx*3*size, a.y+vy*3*size
+	w, h := m.GetWidth(), m.GetHeight()
+	step := size / 5
+	runs, runLen, minRun := 0, 0, 2 // runs shorter than 2/5 module are noise
+	cur, have := false, false
+	for t := 0.0; t <= dist; t += step {
+		x, y := int(ox+ux*t), int(oy+uy*t)
+		if x < 0 || y < 0 || x >= w || y >= h {
+			return 0
+		}
+		v := m.Get(x, y)
+		if !have {
+			cur, have, runs, runLen = v, true, 1, 1
+			continue
+		}
+		if v == cur {
+			runLen++
+			continue
+		}
+		if runLen < minRun && runs > 1 {
+			// Noise: merge back into the run before it.
+			runs--
+			cur, runLen = v, runLen+minRun
+			continue
+		}
+		cur, runLen = v, 1
+		runs++
+	}
+	return runs + 12
+}
+
+// findAlignment looks for the alignment pattern of a dim-module code
+// around where the finders put it; nil for version 1 or when none is
+// found.
+func findAlignment(m *gozxing.BitMatrix, tl, tr, bl centre, dim int) *detector.AlignmentPattern {
+	if dim < 25 {
+		return nil
+	}
+	module := (math.Hypot(tr.x-tl.x, tr.y-tl.y) + math.Hypot(bl.x-tl.x, bl.y-tl.y)) / (2 * float64(dim-7))
+	k := 1 - 3/float64(dim-7)
+	ex := tl.x + k*(tr.x-tl.x+bl.x-tl.x)
+	ey := tl.y + k*(tr.y-tl.y+bl.y-tl.y)
+	r := 6 * module
+	x0, y0 := max(0, int(ex-r)), max(0, int(ey-r))
+	x1, y1 := min(m.GetWidth()-1, int(ex+r)), min(m.GetHeight()-1, int(ey+r))
+	if float64(x1-x0) < 3*module || float64(y1-y0) < 3*module {
+		return nil
+	}
+	ap, err := detector.NewAlignmentPatternFinder(m, x0, y0, x1-x0, y1-y0, module, nil).Find()
+	if err != nil {
+		return nil
+	}
+	return ap
 }

@@ -82,6 +82,9 @@ func (s *scan) photoPlane(g gray, smooth bool) bool {
 	try := func(m *gozxing.BitMatrix) bool {
 		if m != nil && !s.stopped() {
 			s.search(m, true)
+			if len(s.codes) == n && !s.stopped() {
+				s.meshTrios(m)
+			}
 		}
 		return len(s.codes) > n
 	}
