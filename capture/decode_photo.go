@@ -51,18 +51,16 @@ func (s *scan) photoPasses(full gray) {
 		half := downscale(base, 2)
 		s.mul = 2 * f
 		found := s.photoPlane(half, false)
-		putBuf(half.pix)
-		if found {
-			return
-		}
-		if half.w*half.h > 400_000 && !s.stopped() {
+		if !found && half.w*half.h > 400_000 && !s.stopped() {
 			q := downscale(half, 2)
 			s.mul = 4 * f
-			found := s.photoPlane(q, false)
+			found = s.photoPlane(q, false)
 			putBuf(q.pix)
-			if found {
-				return
-			}
+		}
+		putBuf(half.pix) // only now: the quarter plane was read from it
+		if found {
+			s.mul = 1
+			return
 		}
 	}
 	if base.w*base.h < 600_000 && !s.stopped() {

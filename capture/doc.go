@@ -1,11 +1,11 @@
 // Package capture turns pictures of screens into QR payloads.
 //
 // The platform-free core is Decode (DecodeContext with a context): give
-// it any image.Image (a screen grab,
-// an image file opened with LoadImage or DecodeFile, a clipboard picture) and
-// it returns every distinct QR code in it, in reading order, each with the
-// rectangle it was found in. When there is none it returns ErrNoQR, which
-// callers wrap with what they looked at.
+// it any image.Image (a screen grab, an image file opened with LoadImage or
+// DecodeFile, a clipboard picture) and it returns every distinct QR code in
+// it, in reading order, each with the rectangle it was found in. When
+// there is none it returns ErrNoQR, which callers wrap with what they
+// looked at.
 //
 // Decode is tuned for screenshots. It converts the common pixel layouts to
 // luminance straight from their buffers (RGBA and NRGBA screens, YCbCr
