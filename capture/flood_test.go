@@ -11,6 +11,8 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/deskauth/deskauth/internal/testenv"
 )
 
 // floodPage tiles a w×h page with 36×36 px tiles, each one QR finder
@@ -46,13 +48,13 @@ func TestDecodeFinderFlood(t *testing.T) {
 // look-alikes' own module size and at others, is still found.
 func TestDecodeFinderFloodWithCode(t *testing.T) {
 	uri := testURI(600)
-	mods := qrencodeImage(t, []byte(uri), "-l", "M")
+	mods := testenv.QREncode(t, []byte(uri), "-l", "M")
 	for _, tc := range []struct {
 		px   float64
 		x, y int
 	}{{4, 900, 400}, {3, 200, 150}, {6, 1300, 500}} {
 		img := floodPage(1920, 1080)
-		r := placeCode(img, mods, tc.x, tc.y, tc.px, black, white)
+		r := testenv.PaintQR(img, mods, tc.x, tc.y, tc.px, black, white)
 		codes, err := Decode(img)
 		checkFound(t, codes, err, []string{uri}, []image.Rectangle{r})
 	}
@@ -164,7 +166,7 @@ func BenchmarkDecodeFinderFlood(b *testing.B) {
 // the look-alikes' module size.
 func BenchmarkDecodeFinderFloodCode(b *testing.B) {
 	img := floodPage(1920, 1080)
-	drawModules(img, qrModules(b, benchURI), 900, 400, 4, black, white)
+	testenv.PaintQR(img, testenv.QRModules(b, benchURI, "L"), 900, 400, 4, black, white)
 	benchDecode(b, img, benchURI)
 }
 

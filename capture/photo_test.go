@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/deskauth/deskauth/internal/testenv"
 )
 
 // The photo-like set: codes from qrencode turned by ImageMagick into what a
@@ -119,8 +121,8 @@ var (
 // lives until the binary exits.
 func photoSet(t testing.TB) []photoCase {
 	t.Helper()
-	requireTool(t, "qrencode")
-	requireTool(t, "convert")
+	testenv.Require(t, "qrencode")
+	testenv.Require(t, "convert")
 	photoOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "deskauth-photos")
 		if err != nil {
