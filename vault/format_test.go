@@ -141,7 +141,7 @@ func TestGoldenFiles(t *testing.T) {
 
 func writeGolden(t *testing.T, path string, p Protection) {
 	t.Helper()
-	defer SetArgon2CostForTests(2, 256, 2)()
+	p.Argon2 = Argon2Cost{Time: 2, Memory: 256, Threads: 2}
 	tmp := filepath.Join(t.TempDir(), "g.vault")
 	v, err := Create(tmp, p)
 	if err != nil {
@@ -166,9 +166,8 @@ func writeGolden(t *testing.T, path string, p Protection) {
 // smallVault returns the bytes of a small password vault and its unlocker.
 func smallVault(t testing.TB) []byte {
 	t.Helper()
-	defer SetArgon2CostForTests(1, 8, 1)()
 	path := filepath.Join(t.TempDir(), "s.vault")
-	v, err := Create(path, Protection{Password: []byte("pw")})
+	v, err := Create(path, Protection{Argon2: testCost, Password: []byte("pw")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,8 +320,7 @@ func TestBothSlotsHeaderBound(t *testing.T) {
 }
 
 func TestNewerVersionNeverWritten(t *testing.T) {
-	cheapKDF(t)
-	path := newVault(t, Protection{Password: []byte("pw")}, sampleAccounts())
+	path := newVault(t, Protection{Argon2: testCost, Password: []byte("pw")}, sampleAccounts())
 	data, _ := os.ReadFile(path)
 	data[offVersion], data[offVersion+1] = 0, 2
 	// A newer format may change anything after the version, except the

@@ -66,8 +66,7 @@ func tempFiles(t *testing.T, dir string) []string {
 // TestFailingWriter: a save whose writes fail after N bytes, for every N,
 // leaves the vault file as it was and no temporary file behind.
 func TestFailingWriter(t *testing.T) {
-	cheapKDF(t)
-	path := newVault(t, Protection{Password: []byte("pw")}, sampleAccounts()) // two saves: .bak exists
+	path := newVault(t, Protection{Argon2: testCost, Password: []byte("pw")}, sampleAccounts()) // two saves: .bak exists
 	dir := filepath.Dir(path)
 	orig, _ := os.ReadFile(path)
 	origBak, _ := os.ReadFile(path + ".bak")
@@ -117,8 +116,7 @@ func TestFailingWriter(t *testing.T) {
 }
 
 func TestFailingSync(t *testing.T) {
-	cheapKDF(t)
-	path := newVault(t, Protection{Password: []byte("pw")}, sampleAccounts())
+	path := newVault(t, Protection{Argon2: testCost, Password: []byte("pw")}, sampleAccounts())
 	orig, _ := os.ReadFile(path)
 	budget := 1 << 30
 	injectFailures(t, &budget, true)
@@ -140,8 +138,7 @@ func TestFailingSync(t *testing.T) {
 }
 
 func TestStaleTempFilesRemoved(t *testing.T) {
-	cheapKDF(t)
-	path := newVault(t, Protection{Password: []byte("pw")}, sampleAccounts())
+	path := newVault(t, Protection{Argon2: testCost, Password: []byte("pw")}, sampleAccounts())
 	dir := filepath.Dir(path)
 	for _, n := range []string{".v.vault.123.tmp", ".v.vault.bak.456.tmp"} {
 		os.WriteFile(filepath.Join(dir, n), []byte("half a save"), 0o600)
@@ -162,8 +159,7 @@ func TestStaleTempFilesRemoved(t *testing.T) {
 }
 
 func TestChangedOnDisk(t *testing.T) {
-	cheapKDF(t)
-	path := newVault(t, Protection{Password: []byte("pw")}, sampleAccounts())
+	path := newVault(t, Protection{Argon2: testCost, Password: []byte("pw")}, sampleAccounts())
 
 	// Another process saved since we read.
 	snap, err := Read(path, pw("pw"))
@@ -232,7 +228,6 @@ func TestChangedOnDisk(t *testing.T) {
 }
 
 func TestBackupRecovery(t *testing.T) {
-	cheapKDF(t)
 	for _, damage := range []struct {
 		name string
 		data func([]byte) []byte
@@ -244,7 +239,7 @@ func TestBackupRecovery(t *testing.T) {
 		{"garbage", func([]byte) []byte { return []byte("<html>sync conflict</html>") }},
 	} {
 		t.Run(damage.name, func(t *testing.T) {
-			path := newVault(t, Protection{Password: []byte("pw")}, sampleAccounts())
+			path := newVault(t, Protection{Argon2: testCost, Password: []byte("pw")}, sampleAccounts())
 			v, err := Open(path, pw("pw"))
 			if err != nil {
 				t.Fatal(err)
@@ -274,7 +269,7 @@ func TestBackupRecovery(t *testing.T) {
 			if got, _ := os.ReadFile(path); !bytes.Equal(got, bad) {
 				t.Fatal("opening changed the damaged file")
 			}
-			if _, err := Create(path, Protection{Password: []byte("pw")}); err == nil {
+			if _, err := Create(path, Protection{Argon2: testCost, Password: []byte("pw")}); err == nil {
 				t.Fatal("Create replaced the damaged vault")
 			}
 			if err := RestoreBackup(path); err != nil {
@@ -313,8 +308,7 @@ func TestBackupRecovery(t *testing.T) {
 }
 
 func TestLockedInProcess(t *testing.T) {
-	cheapKDF(t)
-	path := newVault(t, Protection{Password: []byte("pw")}, sampleAccounts())
+	path := newVault(t, Protection{Argon2: testCost, Password: []byte("pw")}, sampleAccounts())
 	v, err := Open(path, pw("pw"))
 	if err != nil {
 		t.Fatal(err)

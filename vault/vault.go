@@ -82,6 +82,14 @@ type Unlocker struct {
 type Protection struct {
 	Password []byte         // non-nil: a password slot with this password
 	Store    keystore.Store // non-nil: an OS slot in this store
+
+	// Argon2 is the cost of the password slot's key derivation. Leave it
+	// zero: that keeps the vault's current cost (its password slot's, or
+	// the default t=3, 64 MiB, p=4), which is what a real vault uses. Tests
+	// lower it so a slot does not take a second to make; the cost is stored
+	// in the slot, so such a vault opens normally anywhere. SetProtection
+	// refuses a cost Open would refuse.
+	Argon2 Argon2Cost
 }
 
 // Vault is an unlocked vault. Change Accounts and Settings freely, then call
@@ -96,8 +104,13 @@ type Vault struct {
 	id     [idLen]byte
 	master []byte
 
-	password     []byte        // known only when unlocked or set with it
-	pwSlot       *passwordSlot // the slot as loaded; rewritten verbatim when password is unknown
+	// The password slot is made once per protection: SetProtection keeps
+	// the new password until the next Save wraps the master key under it,
+	// then wipes it; later saves write the same slot again. So a save runs
+	// Argon2id at most once, and an ordinary save not at all.
+	password     []byte        // set by SetProtection until its slot is made
+	pwSlot       *passwordSlot // the slot to write; nil until made
+	cost         Argon2Cost    // of the next password slot
 	wantPassword bool
 	store        keystore.Store
 	osBlob       []byte
@@ -173,6 +186,10 @@ func (v *Vault) load(data []byte, u Unlocker) error {
 	h := parts.Header
 	v.id = h.ID
 	v.pwSlot, v.wantPassword = h.Password, h.Password != nil
+	v.cost = defaultKDF
+	if h.Password != nil {
+		v.cost = h.Password.KDF
+	}
 	if h.OS != nil {
 		v.osBlob, v.wantOS, v.store = h.OS.Blob, true, u.Store
 	}
@@ -236,12 +253,9 @@ func (v *Vault) unlock(h *header, u Unlocker) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	key, err := openPasswordSlot(h.ID, h.Password, pw)
-	if err != nil {
-		return nil, err
-	}
-	v.password = bytes.Clone(pw)
-	return key, nil
+	// The password is not kept: the slot it opened is written again as it
+	// is until the protection changes.
+	return openPasswordSlot(h.ID, h.Password, pw)
 }
 
 // Create makes a new vault at path with the given protection, writes it, and
@@ -289,6 +303,16 @@ func (v *Vault) SetProtection(p Protection) error {
 	if p.Password != nil && len(p.Password) == 0 {
 		return errors.New("the password is empty")
 	}
+	cost := v.cost
+	if p.Argon2 != (Argon2Cost{}) {
+		if err := p.Argon2.check(readLimits); err != nil {
+			return fmt.Errorf("vault: Argon2id cost %+v refused: %v", p.Argon2, err)
+		}
+		cost = p.Argon2
+	}
+	if cost == (Argon2Cost{}) {
+		cost = defaultKDF
+	}
 	master := make([]byte, masterKeyLen)
 	if _, err := rand.Read(master); err != nil {
 		return err
@@ -300,6 +324,7 @@ func (v *Vault) SetProtection(p Protection) error {
 	wipe(v.password)
 	v.master = master
 	v.password = bytes.Clone(p.Password)
+	v.cost = cost
 	v.wantPassword, v.pwSlot = p.Password != nil, nil
 	v.store, v.wantOS, v.osBlob = p.Store, p.Store != nil, nil
 	return nil
@@ -389,15 +414,19 @@ func (v *Vault) encode() ([]byte, error) {
 		return nil, err
 	}
 	if v.wantPassword {
-		if v.password != nil {
-			s, err := newPasswordSlot(v.id, v.password, v.master)
+		if v.pwSlot == nil {
+			if v.password == nil {
+				return nil, ErrPasswordRequired
+			}
+			s, err := newPasswordSlot(v.id, v.password, v.master, v.cost)
 			if err != nil {
 				return nil, err
 			}
+			// The slot stays valid for this master key, whether or not
+			// this save succeeds: the password is no longer needed.
 			v.pwSlot = s
-		}
-		if v.pwSlot == nil {
-			return nil, ErrPasswordRequired
+			wipe(v.password)
+			v.password = nil
 		}
 		h.Password = v.pwSlot
 	}
@@ -438,11 +467,10 @@ func (v *Vault) verify(data, plain []byte) error {
 	if err != nil {
 		return err
 	}
-	if s := parts.Header.Password; s != nil && v.password != nil {
-		key, err := openPasswordSlot(v.id, s, v.password)
-		if err != nil || !bytes.Equal(key, v.master) {
-			return errors.New("the password slot does not unwrap")
-		}
+	// The slot was checked against the master key when it was made (or
+	// opened); here it must come back from the bytes exactly as it went in.
+	if s := parts.Header.Password; (s == nil) != (v.pwSlot == nil) || s != nil && !s.equal(v.pwSlot) {
+		return errors.New("the password slot does not read back")
 	}
 	aead, err := chacha20poly1305.NewX(v.master)
 	if err != nil {

@@ -33,7 +33,7 @@ func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"deskauth-cli": func() {
 			if os.Getenv(envTestArgon2) != "" {
-				vault.SetArgon2CostForTests(1, 64, 1)
+				testOnlyArgon2 = vault.Argon2Cost{Time: 1, Memory: 64, Threads: 1}
 			}
 			if dir := os.Getenv(envTestKeystore); dir != "" {
 				keyStore = func() (keystore.Store, error) { return fileStore{dir}, nil }
@@ -44,6 +44,14 @@ func TestMain(m *testing.M) {
 			}))
 		},
 	})
+}
+
+// cheapArgon2 makes the password slots the CLI creates cheap for one
+// in-process test.
+func cheapArgon2(t *testing.T) {
+	old := testOnlyArgon2
+	testOnlyArgon2 = vault.Argon2Cost{Time: 1, Memory: 64, Threads: 1}
+	t.Cleanup(func() { testOnlyArgon2 = old })
 }
 
 // TestScripts runs every testdata/*.txt script. Each gets a fresh $WORK as

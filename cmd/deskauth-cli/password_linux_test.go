@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/deskauth/deskauth/vault"
 	"github.com/deskauth/deskauth/vault/keystore"
 	"golang.org/x/sys/unix"
 )
@@ -109,7 +108,7 @@ func typeAtPrompts(t *testing.T, args []string, lines ...string) (int, string, s
 // TestPasswordPromptNoEcho: in a terminal, the password is asked for on
 // stderr, typed without echo, asked twice for a new vault, and never shown.
 func TestPasswordPromptNoEcho(t *testing.T) {
-	defer vault.SetArgon2CostForTests(1, 64, 1)()
+	cheapArgon2(t)
 	old := keyStore
 	keyStore = func() (keystore.Store, error) { return nil, keystore.ErrUnavailable }
 	defer func() { keyStore = old }()

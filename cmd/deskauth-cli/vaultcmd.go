@@ -18,6 +18,11 @@ import (
 // that keeps its keys in files, so that scripts run without a keyring.
 var keyStore = keystore.Default
 
+// testOnlyArgon2 is the Argon2id cost of the password slots the CLI makes;
+// zero is the vault's own. Only the CLI's tests set it (as age's tests set
+// testOnlyConfigureScryptIdentity): no flag or variable reaches it.
+var testOnlyArgon2 vault.Argon2Cost
+
 // vaultFlags are the flags every vault command takes, plus what opening the
 // vault learned (the password typed, if one was needed).
 type vaultFlags struct {
@@ -127,7 +132,7 @@ func runInit(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	var p vault.Protection
+	p := vault.Protection{Argon2: testOnlyArgon2}
 	switch *protect {
 	case "password", "os", "both":
 	default:
@@ -433,7 +438,7 @@ func runProtect(c *cli, args []string) error {
 		return err
 	}
 	defer v.Close()
-	var p vault.Protection
+	p := vault.Protection{Argon2: testOnlyArgon2}
 	if *useOS || *both {
 		if p.Store, err = keyStore(); err != nil {
 			return err
@@ -480,7 +485,7 @@ func runPasswd(c *cli, args []string) error {
 	if !hasPW {
 		return errors.New("this vault has no password (add one with deskauth-cli protect --password or --both)")
 	}
-	var p vault.Protection
+	p := vault.Protection{Argon2: testOnlyArgon2}
 	if hasOS {
 		if p.Store, err = keyStore(); err != nil {
 			return err
