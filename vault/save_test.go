@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/deskauth/deskauth/vault/keystore"
 )
 
 var errInjected = errors.New("injected write failure")
@@ -327,5 +329,84 @@ func TestLockedInProcess(t *testing.T) {
 	v.Close()
 	if err := snap.Save(); err != nil {
 		t.Fatalf("snapshot Save after Close: %v", err)
+	}
+}
+
+// TestProtectionChangeLeavesNoOldCopy (issue 9 #1): after a new password, no
+// file beside the vault opens with the old one (the backup and a damaged copy
+// included); after a switch to the OS key store, no file beside it has a
+// password slot at all.
+func TestProtectionChangeLeavesNoOldCopy(t *testing.T) {
+	store := keystore.NewMemory()
+	for _, tc := range []struct {
+		name string
+		to   Protection
+	}{
+		{"new password", Protection{Password: []byte("new")}},
+		{"OS only", Protection{Store: store}},
+		{"both", Protection{Password: []byte("new"), Store: store}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := newVault(t, Protection{Argon2: testCost, Password: []byte("old")}, sampleAccounts())
+			v, err := Open(path, pw("old"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := v.Save(); err != nil { // a .bak under "old"
+				t.Fatal(err)
+			}
+			// What RestoreBackup keeps of a vault with one flipped bit.
+			d, _ := os.ReadFile(path)
+			d[len(d)-40] ^= 1
+			os.WriteFile(path+".damaged", d, 0o600)
+			if err := v.SetProtection(tc.to); err != nil {
+				t.Fatal(err)
+			}
+			if err := v.Save(); err != nil {
+				t.Fatal(err)
+			}
+			v.Close()
+			entries, _ := os.ReadDir(filepath.Dir(path))
+			for _, e := range entries {
+				f := filepath.Join(filepath.Dir(path), e.Name())
+				data, _ := os.ReadFile(f)
+				parts, err := decodeFile(data)
+				if err != nil {
+					if f != path+".lock" {
+						t.Errorf("%s: %v", e.Name(), err)
+					}
+					continue
+				}
+				s := parts.Header.Password
+				if s == nil {
+					continue
+				}
+				if tc.to.Password == nil {
+					t.Errorf("%s still has a password slot", e.Name())
+				}
+				if _, err := openPasswordSlot(parts.Header.ID, s, []byte("old")); !errors.Is(err, ErrWrongPassword) {
+					t.Errorf("%s opens with the old password (%v)", e.Name(), err)
+				}
+			}
+			if _, err := os.Stat(path + ".damaged"); err == nil {
+				t.Error("the damaged copy is still there")
+			}
+			if _, err := os.Stat(path + ".bak"); err != nil {
+				t.Errorf("no backup after the change: %v", err)
+			}
+			// The next ordinary save keeps the previous file as usual.
+			v, err = Open(path, Unlocker{Store: store, Password: func() ([]byte, error) { return []byte("new"), nil }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer v.Close()
+			before, _ := os.ReadFile(path)
+			if err := v.Save(); err != nil {
+				t.Fatal(err)
+			}
+			if bak, _ := os.ReadFile(path + ".bak"); !bytes.Equal(bak, before) {
+				t.Error("an ordinary save after the change did not back up the previous file")
+			}
+		})
 	}
 }

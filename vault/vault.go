@@ -116,6 +116,7 @@ type Vault struct {
 	osBlob       []byte
 	wantOS       bool
 	forgetOS     keystore.Store // store to Delete from after the next Save
+	rekeyed      bool           // the protection changed since the last Save
 
 	onDisk []byte // SHA-256 of the file as last read or written; nil before the first Save
 	lock   *flock.Flock
@@ -291,8 +292,10 @@ func Create(path string, p Protection) (*Vault, error) {
 
 // SetProtection replaces the key slots. A new master key is made and wrapped
 // for each chosen slot, so copies of the file under the old protection cannot
-// open what is saved afterwards. Nothing changes on disk until Save; after a
-// Save that drops the OS slot, the key is deleted from the old store.
+// open what is saved afterwards. Nothing changes on disk until Save. That Save
+// leaves no file beside the vault under the old protection: the backup
+// becomes a copy of the new file and a path+".damaged" copy is removed; and
+// if it drops the OS slot, the key is deleted from the old store.
 func (v *Vault) SetProtection(p Protection) error {
 	if v.closed {
 		return ErrClosed
@@ -325,6 +328,7 @@ func (v *Vault) SetProtection(p Protection) error {
 	v.master = master
 	v.password = bytes.Clone(p.Password)
 	v.cost = cost
+	v.rekeyed = true
 	v.wantPassword, v.pwSlot = p.Password != nil, nil
 	v.store, v.wantOS, v.osBlob = p.Store, p.Store != nil, nil
 	return nil
@@ -337,7 +341,8 @@ func (v *Vault) Protection() (password, os bool) { return v.wantPassword, v.want
 func (v *Vault) Path() string { return v.path }
 
 // Save writes the vault: it encrypts, checks the result decrypts in memory,
-// keeps the previous file as path+".bak", and replaces the file atomically.
+// keeps the previous file as path+".bak" (the new one, after SetProtection),
+// and replaces the file atomically.
 // It fails with ErrChangedOnDisk rather than overwrite changes made by
 // someone else since the vault was read, and with ErrLocked if the vault was
 // opened with Read and another process holds the lock. On any error the file
@@ -385,7 +390,19 @@ func (v *Vault) Save() error {
 	// beside the vault is from a save that was killed.
 	removeStaleTemps(v.path)
 	if old != nil {
-		if err := writeAtomic(backupPath(v.path), old); err != nil {
+		bak := old
+		if v.rekeyed {
+			// The previous file, and a damaged copy kept by RestoreBackup,
+			// open under the old protection (a damaged payload still
+			// decrypts, tag aside). So they go first, and the backup is
+			// the new file: at every instant, only the vault itself may
+			// still be under the old protection.
+			if err := os.Remove(damagedPath(v.path)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("vault: removing the damaged copy under the old protection failed: %v", err)
+			}
+			bak = data
+		}
+		if err := writeAtomic(backupPath(v.path), bak); err != nil {
 			return fmt.Errorf("vault: keeping the backup failed: %v", err)
 		}
 	}
@@ -394,6 +411,7 @@ func (v *Vault) Save() error {
 	}
 	sum := sha256.Sum256(data)
 	v.onDisk = sum[:]
+	v.rekeyed = false
 	if v.forgetOS != nil {
 		// Best effort: the vault no longer needs it, and a leftover key
 		// only opens copies of the file as it was.
@@ -556,7 +574,7 @@ func RestoreBackup(path string) error {
 		return fmt.Errorf("%w: no intact backup at %s", ErrCorrupt, backupPath(path))
 	}
 	if old, err := os.ReadFile(path); err == nil {
-		if err := writeAtomic(path+".damaged", old); err != nil {
+		if err := writeAtomic(damagedPath(path), old); err != nil {
 			return fmt.Errorf("vault: keeping the damaged file failed: %v", err)
 		}
 	}
@@ -567,6 +585,8 @@ func RestoreBackup(path string) error {
 }
 
 func backupPath(path string) string { return path + ".bak" }
+
+func damagedPath(path string) string { return path + ".damaged" }
 
 type backupFile struct {
 	path string
