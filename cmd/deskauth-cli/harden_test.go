@@ -1,10 +1,19 @@
 package main
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
+	"strings"
+	"testing"
+	"time"
 
+	"github.com/deskauth/deskauth/vault"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -32,4 +41,53 @@ var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []str
 			ts.Fatalf("%s exited with status %d, want %d", args[1], got, want)
 		}
 	},
+}
+
+// runCLI runs deskauth-cli in process with env as its whole environment.
+func runCLI(t *testing.T, env map[string]string, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	c := &cli{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb,
+		getenv: func(k string) string { return env[k] }, now: time.Now}
+	code = run(args, c)
+	return code, out.String(), errb.String()
+}
+
+// TestTamperedKDFCostRefused (issue 9 #6): a header whose Argon2id cost was
+// raised to t=20, 1 GiB, p=64, with the trailer recomputed, took 13 s and
+// 1 GiB before "wrong password". It is now refused as damaged before any key
+// derivation, and the file is left as it was.
+func TestTamperedKDFCostRefused(t *testing.T) {
+	cheapArgon2(t)
+	path := filepath.Join(t.TempDir(), "v.vault")
+	env := map[string]string{vault.EnvVault: path, envPassword: "pw"}
+	if code, _, errs := runCLI(t, env, "", "init"); code != 0 {
+		t.Fatalf("init: %d %s", code, errs)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// FORMAT.md: the password slot's t, m and p follow the slot type and
+	// length at offset 58 (KDF id), 59 (t), 63 (m), 67 (p).
+	const offKDF = 8 + 2 + 4 + 16 + 24 + 1 + 1 + 2
+	binary.BigEndian.PutUint32(data[offKDF+1:], 20)
+	binary.BigEndian.PutUint32(data[offKDF+5:], 1<<20)
+	data[offKDF+9] = 64
+	sum := sha256.Sum256(data[:len(data)-sha256.Size])
+	copy(data[len(data)-sha256.Size:], sum[:])
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"list"}, {"code"}, {"add", "--issuer", "x", "--secret", "JBSWY3DPEHPK3PXP"}} {
+		start := time.Now()
+		code, _, errs := runCLI(t, env, "", args...)
+		if code != 1 || !strings.Contains(errs, "vault file is damaged: Argon2id time cost 20 is outside 1..12") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errs)
+		}
+		t.Logf("%v refused in %v", args, time.Since(start))
+	}
+	if got, _ := os.ReadFile(path); !bytes.Equal(got, data) {
+		t.Fatal("the file changed")
+	}
 }
