@@ -118,6 +118,8 @@ type Vault struct {
 	forgetOS     keystore.Store // store to Delete from after the next Save
 	rekeyed      bool           // the protection changed since the last Save
 
+	warnings []Warning
+
 	onDisk []byte // SHA-256 of the file as last read or written; nil before the first Save
 	lock   *flock.Flock
 	closed bool
@@ -145,8 +147,12 @@ func Open(path string, u Unlocker) (*Vault, error) { return open(path, u, true) 
 // holds it, and with ErrChangedOnDisk if the file changed since Read.
 func Read(path string, u Unlocker) (*Vault, error) { return open(path, u, false) }
 
-func open(path string, u Unlocker, hold bool) (*Vault, error) {
-	v := &Vault{path: path}
+func open(link string, u Unlocker, hold bool) (*Vault, error) {
+	path, err := resolvePath(link)
+	if err != nil {
+		return nil, err
+	}
+	v := &Vault{path: path, warnings: placeWarnings(link, path)}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		// Checked before locking, which would create a lock file beside a
 		// vault that does not exist (or fail, in a missing folder).
@@ -262,7 +268,11 @@ func (v *Vault) unlock(h *header, u Unlocker) ([]byte, error) {
 // Create makes a new vault at path with the given protection, writes it, and
 // returns it open (locked). It refuses to replace an existing file, so a
 // damaged vault is never silently swapped for an empty one.
-func Create(path string, p Protection) (*Vault, error) {
+func Create(link string, p Protection) (*Vault, error) {
+	path, err := resolvePath(link)
+	if err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("vault: %v", err)
 	}
@@ -270,7 +280,7 @@ func Create(path string, p Protection) (*Vault, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &Vault{path: path, lock: l}
+	v := &Vault{path: path, lock: l, warnings: placeWarnings(link, path)}
 	if _, err := os.Lstat(path); err == nil {
 		v.Close()
 		return nil, fmt.Errorf("a vault already exists at %s: %w", path, fs.ErrExist)
@@ -337,7 +347,8 @@ func (v *Vault) SetProtection(p Protection) error {
 // Protection reports which slots the vault has (or will have after Save).
 func (v *Vault) Protection() (password, os bool) { return v.wantPassword, v.wantOS }
 
-// Path returns the file the vault is read from and saved to.
+// Path returns the file the vault is read from and saved to: when the path
+// given to Open was a symbolic link, the file it points to (the link is kept).
 func (v *Vault) Path() string { return v.path }
 
 // Save writes the vault: it encrypts, checks the result decrypts in memory,
@@ -554,7 +565,11 @@ func (v *Vault) Match(query string) []int {
 
 // RestoreBackup replaces a damaged vault file with its intact backup. The
 // damaged file is kept as path+".damaged" rather than deleted.
-func RestoreBackup(path string) error {
+func RestoreBackup(link string) error {
+	path, err := resolvePath(link)
+	if err != nil {
+		return err
+	}
 	l, err := acquireLock(path)
 	if err != nil {
 		return err

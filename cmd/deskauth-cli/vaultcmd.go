@@ -100,6 +100,7 @@ func (c *cli) openWith(vf *vaultFlags, open func(string, vault.Unlocker) (*vault
 	var be *vault.BackupError
 	switch {
 	case err == nil:
+		c.warnPlace(v)
 		return v, nil
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("no vault at %s (create one with deskauth-cli init)", path)
@@ -156,6 +157,7 @@ func runInit(c *cli, args []string) error {
 		return err
 	}
 	defer v.Close()
+	c.warnPlace(v)
 	fmt.Fprintf(c.stdout, "created a vault protected by %s at %s\n", describeProtection(*protect), path)
 	return nil
 }
