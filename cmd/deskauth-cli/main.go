@@ -59,7 +59,8 @@
 // with "wrong password" and leaves the file unchanged.
 //
 // Exit status: 0 on success, 1 on error (one line on stderr), 2 on a usage
-// error, 3 when a scan finds no QR code.
+// error, 3 when a scan finds no QR code, 130 on Ctrl-C at a password prompt
+// (the terminal's echo is restored first).
 package main
 
 import (
