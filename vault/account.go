@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -125,7 +126,7 @@ func (a Account) Label() string {
 func (a Account) Equal(b Account) bool {
 	return a.Issuer == b.Issuer && a.Name == b.Name && a.Kind == b.Kind &&
 		a.Algorithm == b.Algorithm && a.Digits == b.Digits && a.Period == b.Period &&
-		a.Counter == b.Counter && string(a.Secret) == string(b.Secret)
+		a.Counter == b.Counter && bytes.Equal(a.Secret, b.Secret)
 }
 
 func invalid(format string, args ...any) error {

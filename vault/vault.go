@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -125,12 +124,6 @@ type Vault struct {
 	closed bool
 }
 
-// contents is the JSON sealed inside the file.
-type contents struct {
-	Accounts []Account `json:"accounts"`
-	Settings Settings  `json:"settings"`
-}
-
 // Open unlocks the vault at path and holds its lock until Close, so that a
 // second writer gets ErrLocked. Use it when the vault will be edited. Pass
 // the OS key store in u even when unlocking with the password: SetProtection
@@ -208,6 +201,7 @@ func (v *Vault) load(data []byte, u Unlocker) error {
 		return err
 	}
 	plain, err := aead.Open(nil, h.Nonce[:], parts.Ciphertext, parts.AD)
+	defer wipe(plain)
 	if err != nil {
 		// The checksum matched and a slot unlocked, so the header or payload
 		// was altered by someone who recomputed the checksum.
@@ -221,20 +215,6 @@ func (v *Vault) load(data []byte, u Unlocker) error {
 	sum := sha256.Sum256(data)
 	v.onDisk = sum[:]
 	return nil
-}
-
-func decodeContents(plain []byte) (*contents, error) {
-	var p contents
-	dec := json.NewDecoder(bytes.NewReader(plain))
-	if err := dec.Decode(&p); err != nil {
-		return nil, corruptf("the account data does not parse")
-	}
-	for i, a := range p.Accounts {
-		if err := a.Validate(); err != nil {
-			return nil, corruptf("account %d is invalid: %v", i+1, err)
-		}
-	}
-	return &p, nil
 }
 
 // unlock finds the master key: OS slot first (no prompt), then password.
@@ -434,7 +414,8 @@ func (v *Vault) Save() error {
 
 // encode builds the file bytes and verifies them by decoding them again.
 func (v *Vault) encode() ([]byte, error) {
-	plain, err := json.Marshal(contents{Accounts: nonNil(v.Accounts), Settings: v.Settings})
+	plain, err := encodeContents(v.Accounts, v.Settings)
+	defer wipe(plain)
 	if err != nil {
 		return nil, fmt.Errorf("vault: %v", err)
 	}
@@ -506,14 +487,18 @@ func (v *Vault) verify(data, plain []byte) error {
 		return err
 	}
 	got, err := aead.Open(nil, parts.Header.Nonce[:], parts.Ciphertext, parts.AD)
+	defer wipe(got)
 	if err != nil || !bytes.Equal(got, plain) {
 		return errors.New("the payload does not decrypt")
 	}
 	return nil
 }
 
-// Close releases the lock and wipes the keys. The Vault cannot be saved
-// afterwards. Close is safe to call twice.
+// Close releases the lock and wipes what the vault holds in memory: the
+// master key, a pending password, and every account's secret (so an Account
+// copied out of Accounts reads an all-zero secret afterwards: take codes
+// before Close). The Vault cannot be saved afterwards. Close is safe to call
+// twice. README's "What locking does" says what it cannot wipe.
 func (v *Vault) Close() error {
 	if v.closed {
 		return nil
@@ -522,6 +507,9 @@ func (v *Vault) Close() error {
 	wipe(v.master)
 	wipe(v.password)
 	v.master, v.password = nil, nil
+	for i := range v.Accounts {
+		wipe(v.Accounts[i].Secret)
+	}
 	if v.lock != nil {
 		releaseLock(v.lock)
 		v.lock = nil
@@ -651,13 +639,6 @@ func readVaultFile(path string) ([]byte, error) {
 		return nil, corruptf("the file is larger than any vault (over %d MiB)", maxFileLen>>20)
 	}
 	return data, nil
-}
-
-func nonNil(a []Account) []Account {
-	if a == nil {
-		return []Account{}
-	}
-	return a
 }
 
 func wipe(b []byte) {
