@@ -3,6 +3,8 @@ package vault
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"strings"
 	"testing"
 )
 
@@ -54,4 +56,39 @@ func TestCloseWipesSecrets(t *testing.T) {
 	if !allZero(master) || v.master != nil || v.password != nil {
 		t.Error("the master key survives Close")
 	}
+}
+
+// FuzzDecodeContents feeds the payload parser what FuzzOpen cannot reach
+// past the payload's authentication tag: arbitrary JSON. What it accepts is
+// valid, and encodes and decodes back to the same accounts.
+func FuzzDecodeContents(f *testing.F) {
+	for _, accts := range [][]Account{nil, sampleAccounts(), goldenAccounts()} {
+		b, _ := encodeContents(accts, Settings{TimeSource: "ntp://ntp.nict.jp"})
+		f.Add(b)
+	}
+	f.Add([]byte(`{"accounts":[{"name":"a","kind":"hotp","algorithm":"sha1","digits":6,"counter":18446744073709551615,"secret":"AA=="}]}`))
+	f.Add([]byte(`{"accounts":null,"settings":{}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := decodeContents(data)
+		if err != nil {
+			if !errors.Is(err, ErrCorrupt) || strings.ContainsAny(err.Error(), "\n\r") {
+				t.Fatalf("error %q", err)
+			}
+			return
+		}
+		for _, a := range p.Accounts {
+			if err := a.Validate(); err != nil {
+				t.Fatalf("accepted an invalid account: %v", err)
+			}
+		}
+		again, err := encodeContents(p.Accounts, p.Settings)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, err := decodeContents(again)
+		if err != nil {
+			t.Fatalf("re-encoded payload rejected: %v", err)
+		}
+		sameAccounts(t, q.Accounts, p.Accounts)
+	})
 }
