@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"image"
 	"strings"
@@ -36,7 +35,8 @@ type addScreen struct {
 	save    *widget.Button
 	status  *widget.Label
 
-	pending []vault.Account // what Save adds
+	reenrol *widget.RadioGroup // shown when the plan re-enrols an account
+	pending []vault.Planned    // what Save adds
 }
 
 // showAdd opens the add screen, with accounts already found (by a scan) or
@@ -68,7 +68,10 @@ func (u *ui) showAdd(found []vault.Account) {
 	s.save.Importance = widget.HighImportance
 	hint := widget.NewLabel(lang.L("Type this code into the console. Save once the console accepts it."))
 	hint.Wrapping = fyne.TextWrapWord
-	s.preview = container.NewVBox(widget.NewSeparator(), s.label, s.code, s.bar, hint, s.save)
+	s.reenrol = widget.NewRadioGroup([]string{lang.L("Replace the old secret (the console was reset)"), lang.L("Keep both")}, nil)
+	s.reenrol.Required = true
+	s.reenrol.Hide()
+	s.preview = container.NewVBox(widget.NewSeparator(), s.label, s.code, s.bar, hint, s.reenrol, s.save)
 	s.preview.Hide()
 
 	fromFile := widget.NewButtonWithIcon(lang.L("Image file…"), theme.FileImageIcon(), func() { u.pickImageFile() })
@@ -91,41 +94,55 @@ func (u *ui) showAdd(found []vault.Account) {
 func (u *ui) checkInput() {
 	s := u.add
 	text := strings.TrimSpace(s.input.Text)
-	var a vault.Account
-	var err error
 	switch {
 	case text == "":
-		err = errors.New(lang.L("Paste a link or type a key first."))
-	case capture.Classify(text) == capture.OTPAuthMigration:
+		u.addFailed(lang.L("Paste a link or type a key first."))
+	case vault.ClassifyPayload(text) != vault.PayloadOther:
 		u.handlePayloads([]string{text})
-		return
-	case capture.Classify(text) == capture.OTPAuth:
-		a, err = vault.ParseURI(text)
+	case s.issuer.Text == "" && s.name.Text == "":
+		u.addFailed(lang.L("Give the service or account name for a typed key."))
 	default:
-		if s.issuer.Text == "" && s.name.Text == "" {
-			err = errors.New(lang.L("Give the service or account name for a typed key."))
-			break
+		a, err := vault.NewAccount(s.issuer.Text, s.name.Text, text)
+		if err != nil {
+			u.addFailed(describe(err))
+			return
 		}
-		a, err = vault.NewAccount(s.issuer.Text, s.name.Text, text)
+		u.setPending([]vault.Account{a})
 	}
-	if err != nil {
-		s.preview.Hide()
-		s.pending = nil
-		s.status.SetText(err.Error())
-		return
-	}
-	u.setPending([]vault.Account{a})
 }
 
-// setPending shows the live code of the first account to add (and how many
-// more come with it).
+// addFailed says why nothing can be added, and hides any earlier preview.
+func (u *ui) addFailed(msg string) {
+	s := u.add
+	s.preview.Hide()
+	s.pending = nil
+	s.status.SetText(msg)
+}
+
+// setPending plans adding accts and shows the live code of the first (and
+// how many more come with it). A re-enrolment is said up front, with the
+// choice of replacing the old secret (the default) or keeping both.
 func (u *ui) setPending(accts []vault.Account) {
 	s := u.add
-	s.pending = accts
+	s.pending = u.vault.Plan(accts)
+	s.pending[0].CodeShown = true // its code is on screen: for HOTP it counts as used
 	s.status.SetText("")
 	label := accts[0].Label()
 	if len(accts) > 1 {
 		label = lang.L("{{.Count}} accounts, first: {{.Account}}", map[string]any{"Count": fmt.Sprint(len(accts)), "Account": label})
+	}
+	var reenrols []string
+	for _, p := range s.pending {
+		if p.Outcome == vault.Reenrolment {
+			reenrols = append(reenrols, u.vault.Accounts()[p.Existing].Label())
+		}
+	}
+	if len(reenrols) > 0 {
+		label += "\n" + lang.L("This replaces an account already in the vault: {{.Accounts}}", map[string]any{"Accounts": strings.Join(reenrols, ", ")})
+		s.reenrol.SetSelected(s.reenrol.Options[0])
+		s.reenrol.Show()
+	} else {
+		s.reenrol.Hide()
 	}
 	s.label.SetText(label)
 	s.preview.Show()
@@ -137,11 +154,11 @@ func (u *ui) refreshPreview() {
 	if len(s.pending) == 0 {
 		return
 	}
-	a := s.pending[0]
+	a := s.pending[0].Account
 	now := u.clock.Now()
 	code, err := a.Code(now)
 	if err != nil {
-		s.status.SetText(err.Error())
+		s.status.SetText(describe(err))
 		return
 	}
 	s.code.Text = groupDigits(code)
@@ -159,72 +176,53 @@ func (u *ui) refreshPreview() {
 // write nothing is kept in memory either, so the list matches the file.
 func (u *ui) savePending() {
 	s := u.add
-	before := len(u.vault.Accounts)
-	var added, dup []string
-	for _, a := range s.pending {
-		if err := u.vault.Add(a); err != nil {
-			if errors.Is(err, vault.ErrDuplicate) {
-				dup = append(dup, a.Label())
-				continue
-			}
-			u.vault.Accounts = u.vault.Accounts[:before]
-			s.status.SetText(err.Error())
-			return
-		}
-		added = append(added, a.Label())
+	choice := vault.Replace
+	if s.reenrol.Selected == s.reenrol.Options[1] {
+		choice = vault.KeepBoth
 	}
-	if len(added) > 0 {
-		if err := u.vault.Save(); err != nil {
-			u.vault.Accounts = u.vault.Accounts[:before]
-			s.status.SetText(err.Error())
-			return
-		}
+	for i := range s.pending {
+		s.pending[i].Choice = choice
+	}
+	r, err := u.vault.AddPlanned(s.pending)
+	if err != nil {
+		s.status.SetText(describe(err))
+		return
 	}
 	u.showCodes()
-	msg := lang.L("Saved: {{.Accounts}}", map[string]any{"Accounts": strings.Join(added, ", ")})
-	if len(dup) > 0 {
-		msg += " " + lang.L("Already in the vault: {{.Accounts}}", map[string]any{"Accounts": strings.Join(dup, ", ")})
+	var msg []string
+	if saved := append(append(labels(r.Added), labels(r.Replaced)...), labels(r.Renamed)...); len(saved) > 0 {
+		msg = append(msg, lang.L("Saved: {{.Accounts}}", map[string]any{"Accounts": strings.Join(saved, ", ")}))
 	}
-	u.codes.status.SetText(msg)
+	if len(r.Skipped) > 0 {
+		msg = append(msg, lang.L("Already in the vault: {{.Accounts}}", map[string]any{"Accounts": strings.Join(labels(r.Skipped), ", ")}))
+	}
+	u.codes.status.SetText(strings.Join(msg, " "))
+}
+
+func labels(accts []vault.Account) []string {
+	var out []string
+	for _, a := range accts {
+		out = append(out, a.Label())
+	}
+	return out
 }
 
 // handlePayloads turns decoded QR texts into accounts to check, or explains
 // why there is nothing to add.
 func (u *ui) handlePayloads(texts []string) {
-	var accts []vault.Account
+	p := vault.ReadPayloads(texts...)
 	var notes []string
-	for _, t := range texts {
-		switch capture.Classify(t) {
-		case capture.OTPAuth:
-			a, err := vault.ParseURI(t)
-			if err != nil {
-				notes = append(notes, err.Error())
-				continue
-			}
-			accts = append(accts, a)
-		case capture.OTPAuthMigration:
-			m, err := vault.ParseMigration(t)
-			if err != nil {
-				notes = append(notes, err.Error())
-				continue
-			}
-			accts = append(accts, m.Accounts...)
-			notes = append(notes, m.Skipped...)
-			if m.Size > 1 {
-				notes = append(notes, lang.L("This is code {{.Index}} of {{.Size}} of the export; scan the others too.",
-					map[string]any{"Index": fmt.Sprint(m.Index + 1), "Size": fmt.Sprint(m.Size)}))
-			}
-		case capture.PhoneFactor:
-			notes = append(notes, lang.L("This is a Microsoft Authenticator code, not a TOTP code. On Microsoft's setup page choose \"I want to use a different authenticator app\" and scan the code it shows then."))
-		default:
-			notes = append(notes, lang.L("Found a QR code that is not for an authenticator: {{.Text}}", map[string]any{"Text": clip(t)}))
-		}
+	for _, n := range p.Notes {
+		notes = append(notes, describeNote(n))
 	}
 	if u.add == nil {
 		u.showAdd(nil)
 	}
-	if len(accts) > 0 {
-		u.setPending(accts)
+	if len(p.Accounts) > 0 {
+		u.setPending(p.Accounts)
+	} else {
+		u.add.preview.Hide()
+		u.add.pending = nil
 	}
 	u.add.status.SetText(strings.Join(notes, "\n"))
 }
@@ -251,7 +249,7 @@ func (u *ui) handleScan(found []capture.Found, err error) {
 		return // locked while scanning
 	}
 	if err != nil {
-		u.currentStatus().SetText(err.Error())
+		u.currentStatus().SetText(describe(err))
 		return
 	}
 	var texts []string
@@ -277,7 +275,7 @@ func (u *ui) pickImageFile() {
 		defer r.Close()
 		img, err := capture.LoadImage(r)
 		if err != nil {
-			u.add.status.SetText(err.Error())
+			u.addFailed(describe(err))
 			return
 		}
 		u.decodeImage(img)
@@ -299,7 +297,7 @@ func (u *ui) readClipboard() {
 				return // the screen was left meanwhile
 			}
 			if err != nil {
-				s.status.SetText(err.Error())
+				u.addFailed(describe(err))
 				return
 			}
 			u.decodeImage(img)
@@ -310,7 +308,7 @@ func (u *ui) readClipboard() {
 func (u *ui) decodeImage(img image.Image) {
 	codes, err := capture.Decode(img)
 	if err != nil {
-		u.add.status.SetText(err.Error())
+		u.addFailed(describe(err))
 		return
 	}
 	var texts []string
@@ -318,12 +316,4 @@ func (u *ui) decodeImage(img image.Image) {
 		texts = append(texts, c.Text)
 	}
 	u.handlePayloads(texts)
-}
-
-// clip shortens a payload shown in a message.
-func clip(s string) string {
-	if r := []rune(s); len(r) > 60 {
-		return string(r[:60]) + "…"
-	}
-	return s
 }

@@ -30,10 +30,6 @@ const AppID = "io.github.deskauth"
 // Icon is the application icon as a Fyne resource.
 var Icon = fyne.NewStaticResource("icon.png", assets.Icon)
 
-// AutoLockAfter is how long the app may sit in the background before it locks
-// the vault and hides the codes.
-const AutoLockAfter = 5 * time.Minute
-
 // deps are the outside world the UI talks to; tests replace them.
 type deps struct {
 	now       func() time.Time
@@ -67,10 +63,11 @@ func realDeps() deps {
 // ui is the main window's state. Widgets of the current screen are fields so
 // tests can drive and inspect them.
 type ui struct {
-	app  fyne.App
-	win  fyne.Window
-	deps deps
-	path string
+	app   fyne.App
+	win   fyne.Window
+	deps  deps
+	path  string
+	prefs prefs
 
 	vault *vault.Vault // nil while locked
 	clock *clock       // the corrected time, once unlocked
@@ -102,7 +99,7 @@ func newUI(a fyne.App, path string, d deps) *ui {
 	if err := lang.AddTranslationsFS(assets.Translations, "translations"); err != nil {
 		fyne.LogError("loading translations", err)
 	}
-	u := &ui{app: a, deps: d, path: path}
+	u := &ui{app: a, deps: d, path: path, prefs: prefs{a.Preferences()}}
 	u.win = a.NewWindow(lang.L("DeskAuth"))
 	u.win.Resize(fyne.NewSize(440, 600))
 	u.win.SetMaster()
@@ -114,7 +111,11 @@ func newUI(a fyne.App, path string, d deps) *ui {
 		))
 	}
 	a.Lifecycle().SetOnExitedForeground(func() {
-		u.background = time.AfterFunc(AutoLockAfter, func() {
+		after := u.prefs.AutoLock()
+		if after <= 0 {
+			return
+		}
+		u.background = time.AfterFunc(after, func() {
 			fyne.Do(func() {
 				if u.vault != nil {
 					u.lockAndAsk()

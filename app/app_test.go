@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"image"
 	"os"
 	"os/exec"
@@ -51,11 +52,11 @@ func newHarness(t *testing.T, language string) *harness {
 		store: func() (keystore.Store, error) { return h.store, nil },
 		scan: func(context.Context) ([]capture.Found, error) {
 			if h.found == nil {
-				return nil, errors.New("no QR code found on 1 display, 1920×1080 px")
+				return nil, fmt.Errorf("%w on 1 display, 1920×1080 px", capture.ErrNoQR)
 			}
 			return h.found, nil
 		},
-		clipboard:  func(context.Context) (image.Image, error) { return nil, errors.New("no image on the clipboard") },
+		clipboard:  func(context.Context) (image.Image, error) { return nil, capture.ErrNoImage },
 		background: func(f func()) { f() },
 	})
 	h.u.win.Resize(fyne.NewSize(440, 600))
@@ -164,13 +165,13 @@ func TestAddShowsCodeBeforeSaving(t *testing.T) {
 	if s.bar.Value != 20 || s.bar.Max != 30 {
 		t.Errorf("countdown = %v of %v, want 20 of 30", s.bar.Value, s.bar.Max)
 	}
-	if n := len(h.reopen("pw").Accounts); n != 0 {
+	if n := len(h.reopen("pw").Accounts()); n != 0 {
 		t.Fatalf("the vault has %d accounts before Save", n)
 	}
 	test.Tap(s.save)
 	v := h.reopen("pw")
-	if len(v.Accounts) != 1 || v.Accounts[0].Issuer != "Example" || v.Accounts[0].Name != "alice@example.com" {
-		t.Fatalf("saved accounts = %+v", v.Accounts)
+	if len(v.Accounts()) != 1 || v.Accounts()[0].Issuer != "Example" || v.Accounts()[0].Name != "alice@example.com" {
+		t.Fatalf("saved accounts = %+v", v.Accounts())
 	}
 	if h.u.codes == nil || !strings.Contains(h.u.codes.status.Text, "Saved: Example (alice@example.com)") {
 		t.Errorf("after saving: codes screen %v, status %q", h.u.codes != nil, h.u.codes.status.Text)
@@ -219,18 +220,23 @@ func TestCopyOnClick(t *testing.T) {
 	}
 }
 
+// The verify screen shows counter 0's code (755224), which the admin types
+// into the console: it counts as used, so the first copy after saving gives
+// counter 1's code, never counter 0's again.
 func TestHOTPCopyAdvancesAndSaves(t *testing.T) {
 	h := newHarness(t, "")
 	h.createWithPassword("pw")
 	a, _ := vault.ParseURI("otpauth://hotp/Lab:rack?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=0")
 	h.u.showAdd([]vault.Account{a})
+	if got := h.u.add.code.Text; got != "755 224" { // RFC 4226, counter 0
+		t.Fatalf("verify screen shows %q, want 755 224", got)
+	}
 	test.Tap(h.u.add.save)
 	h.u.codes.list.Select(0)
-	h.u.codes.list.Select(0)
 	if got := h.u.app.Clipboard().Content(); got != "287082" { // RFC 4226, counter 1
-		t.Errorf("second HOTP code = %q, want 287082", got)
+		t.Errorf("first HOTP code after saving = %q, want 287082 (counter 1)", got)
 	}
-	if c := h.reopen("pw").Accounts[0].Counter; c != 2 {
+	if c := h.reopen("pw").Accounts()[0].Counter; c != 2 {
 		t.Errorf("saved counter = %d, want 2", c)
 	}
 }
@@ -263,8 +269,8 @@ func TestScanResults(t *testing.T) {
 	h := newHarness(t, "")
 	h.createWithPassword("pw")
 	h.found = []capture.Found{
-		{Text: exampleURI, Kind: capture.OTPAuth},
-		{Text: "phonefactor://activate_account?code=123", Kind: capture.PhoneFactor},
+		{Text: exampleURI},
+		{Text: "phonefactor://activate_account?code=123"},
 	}
 	test.Tap(findButton(t, h.u.win, "Scan screen"))
 	s := h.u.add
@@ -279,8 +285,8 @@ func TestScanResults(t *testing.T) {
 	}
 
 	h.u.showCodes()
-	h.u.handleScan(nil, errors.New("no QR code found on 1 display, 1920×1080 px"))
-	if h.u.add != nil || !strings.Contains(h.u.codes.status.Text, "1 display, 1920×1080 px") {
+	h.u.handleScan(nil, fmt.Errorf("%w on 1 display, 1920×1080 px", capture.ErrNoQR))
+	if h.u.add != nil || h.u.codes.status.Text != "No QR code found. Show the console's QR code on screen and try again." {
 		t.Errorf("no-QR result: add %v, status %q", h.u.add != nil, h.u.codes.status.Text)
 	}
 }
@@ -291,7 +297,9 @@ func TestCodesScreenMarkup(t *testing.T) {
 	for _, uri := range []string{exampleURI,
 		"otpauth://totp/%E7%AE%A1%E7%90%86%E3%82%B3%E3%83%B3%E3%82%BD%E3%83%BC%E3%83%AB:yamada?secret=GEZDGNBVGY3TQOJQ&digits=8&period=60"} {
 		a, _ := vault.ParseURI(uri)
-		h.u.vault.Accounts = append(h.u.vault.Accounts, a)
+		if _, err := h.u.vault.Add(a); err != nil {
+			t.Fatal(err)
+		}
 	}
 	h.u.showCodes()
 	h.u.win.Show()
@@ -347,7 +355,7 @@ func TestClipboardImage(t *testing.T) {
 	h.createWithPassword("pw")
 	h.u.showAdd(nil)
 	test.Tap(findButton(t, h.u.win, "Clipboard image"))
-	if got := h.u.add.status.Text; got != "no image on the clipboard" {
+	if got := h.u.add.status.Text; got != "The clipboard holds no image." {
 		t.Errorf("status = %q", got)
 	}
 }
@@ -382,5 +390,44 @@ func TestClipboardQRCode(t *testing.T) {
 	}
 	if got := h.u.add.label.Text; got != "Example (alice@example.com)" {
 		t.Errorf("label = %q", got)
+	}
+}
+
+// A console that reset its 2FA shows a new QR code for the same account. The
+// verify screen says up front that it replaces the old one; Save (the
+// default choice) puts the new secret in the vault, and "Keep both" adds it
+// under a free name instead.
+func TestAddReenrolment(t *testing.T) {
+	const newURI = "otpauth://totp/Example:alice@example.com?secret=GEZDGNBVGY3TQOJQ&issuer=Example"
+	for _, keepBoth := range []bool{false, true} {
+		h := newHarness(t, "")
+		h.createWithPassword("pw")
+		old, _ := vault.ParseURI(exampleURI)
+		if _, err := h.u.vault.Add(old); err != nil {
+			t.Fatal(err)
+		}
+		h.u.showAdd(nil)
+		test.Type(h.u.add.input, newURI)
+		test.Tap(h.u.add.check)
+		s := h.u.add
+		if !s.reenrol.Visible() || !strings.Contains(s.label.Text, "This replaces an account already in the vault: Example (alice@example.com)") {
+			t.Fatalf("no re-enrolment warning: %q", s.label.Text)
+		}
+		if got, want := s.code.Text, wantCode(t, newURI); got != want {
+			t.Fatalf("preview shows %q, want the new secret's %q", got, want)
+		}
+		if keepBoth {
+			s.reenrol.SetSelected(s.reenrol.Options[1])
+		}
+		test.Tap(s.save)
+		accts := h.reopen("pw").Accounts()
+		newAcct, _ := vault.ParseURI(newURI)
+		switch {
+		case !keepBoth && (len(accts) != 1 || string(accts[0].Secret) != string(newAcct.Secret)):
+			t.Errorf("replace: vault holds %+v", accts)
+		case keepBoth && (len(accts) != 2 || string(accts[0].Secret) != string(old.Secret) ||
+			string(accts[1].Secret) != string(newAcct.Secret) || accts[1].Name != "alice@example.com (2)"):
+			t.Errorf("keep both: vault holds %+v", accts)
+		}
 	}
 }

@@ -23,7 +23,9 @@ func TestClockNoticeFromRealNTP(t *testing.T) {
 	h := newHarness(t, "")
 	h.createWithPassword("pw")
 	a, _ := vault.ParseURI(exampleURI)
-	h.u.vault.Accounts = append(h.u.vault.Accounts, a)
+	if _, err := h.u.vault.Add(a); err != nil {
+		t.Fatal(err)
+	}
 	h.u.vault.Settings.TimeSource = srv.URL
 	if err := h.u.vault.Save(); err != nil {
 		t.Fatal(err)
@@ -31,17 +33,17 @@ func TestClockNoticeFromRealNTP(t *testing.T) {
 	h.u.lockAndAsk()
 	test.Type(h.u.unlock.password, "pw")
 	test.Tap(h.u.unlock.open) // opening starts the time check from the vault's settings
-	if h.u.codes == nil || h.u.clock.checker == nil {
+	if h.u.codes == nil || h.u.clock.Checker == nil {
 		t.Fatal("the vault did not open with its time source")
 	}
 
 	deadline := time.Now().Add(10 * time.Second)
-	for h.u.clock.checker.Status().Checked.IsZero() && time.Now().Before(deadline) {
+	for h.u.clock.Checker.Status().Checked.IsZero() && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	h.u.refreshCodes()
 	if got, want := h.u.codes.notice.Text, "PC clock is 90 s behind; codes corrected"; got != want {
-		t.Fatalf("notice = %q, want %q (status %+v)", got, want, h.u.clock.checker.Status())
+		t.Fatalf("notice = %q, want %q (status %+v)", got, want, h.u.clock.Checker.Status())
 	}
 	if !h.u.codes.notice.Visible() {
 		t.Error("the notice is hidden")

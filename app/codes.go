@@ -45,7 +45,7 @@ func (u *ui) showCodes() {
 		newCodeRow,
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id < len(s.shown) {
-				u.fillRow(o.(*fyne.Container), u.vault.Accounts[s.shown[id]])
+				u.fillRow(o.(*fyne.Container), u.vault.Accounts()[s.shown[id]])
 			}
 		},
 	)
@@ -70,7 +70,7 @@ func (u *ui) showCodes() {
 func (u *ui) filter() {
 	s := u.codes
 	s.shown = u.vault.Match(s.search.Text)
-	if len(u.vault.Accounts) == 0 {
+	if len(u.vault.Accounts()) == 0 {
 		s.empty.Show()
 	} else {
 		s.empty.Hide()
@@ -149,25 +149,16 @@ func groupDigits(code string) string {
 }
 
 // copyCode puts an account's current code on the clipboard. For HOTP
-// accounts the counter moves on and is saved first, so a code is never
-// handed out twice.
+// accounts the counter moves on and is saved first (vault.UseCode), so a
+// code is never handed out twice.
 func (u *ui) copyCode(i int) {
 	s := u.codes
-	a := &u.vault.Accounts[i]
-	code, err := a.Code(u.clock.Now())
+	code, err := u.vault.UseCode(i, u.clock.Now())
 	if err != nil {
-		s.status.SetText(err.Error())
+		s.status.SetText(describe(err))
 		return
 	}
-	if a.Kind == vault.HOTP {
-		a.Advance()
-		if err := u.vault.Save(); err != nil {
-			a.Counter--
-			s.status.SetText(err.Error())
-			return
-		}
-	}
 	u.app.Clipboard().SetContent(code)
-	s.status.SetText(lang.L("Copied the code for {{.Account}}", map[string]any{"Account": a.Label()}))
+	s.status.SetText(lang.L("Copied the code for {{.Account}}", map[string]any{"Account": u.vault.Accounts()[i].Label()}))
 	u.refreshCodes()
 }

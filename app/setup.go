@@ -101,7 +101,7 @@ func (u *ui) createVault() {
 	if s.protect.Selected != opts[protectPassword] {
 		store, err := u.deps.store()
 		if err != nil {
-			s.status.SetText(lang.L("This computer's key store is not available; choose a password instead.") + " (" + err.Error() + ")")
+			s.status.SetText(lang.L("This computer's key store is not available; choose a password instead."))
 			return
 		}
 		p.Store = store
@@ -111,7 +111,7 @@ func (u *ui) createVault() {
 	v, err := vault.Create(u.path, p)
 	s.create.Enable()
 	if err != nil {
-		s.status.SetText(err.Error())
+		s.status.SetText(describe(err))
 		return
 	}
 	s.password.SetText("")
@@ -152,10 +152,10 @@ func (u *ui) tryOpen(password []byte) {
 	case errors.Is(err, vault.ErrWrongPassword):
 		u.showUnlock(lang.L("Wrong password."))
 	case errors.Is(err, vault.ErrBackupAvailable):
-		u.showUnlock(err.Error())
+		u.showUnlock(describe(err))
 		u.offerBackup(err)
 	default:
-		u.showUnlock(err.Error())
+		u.showUnlock(describe(err))
 	}
 }
 
@@ -197,7 +197,7 @@ func (u *ui) offerBackup(err error) {
 				return
 			}
 			if err := vault.RestoreBackup(u.path); err != nil {
-				u.unlock.status.SetText(err.Error())
+				u.unlock.status.SetText(describe(err))
 				return
 			}
 			u.tryOpen(nil)

@@ -21,8 +21,6 @@ var ErrPermission = errors.New("screen capture not permitted")
 type Found struct {
 	// Text is the payload, exactly as encoded.
 	Text string
-	// Kind is Classify(Text).
-	Kind Kind
 	// Display is the index of the display the code was seen on, as the
 	// system numbers them (0 is the primary).
 	Display int
@@ -177,14 +175,13 @@ func scanScreen(ctx context.Context, s screen, o options) ([]Found, error) {
 		for _, c := range codes {
 			found = append(found, Found{
 				Text:    c.Text,
-				Kind:    Classify(c.Text),
 				Display: sh.display.index,
 				Bounds:  toVirtual(c.Bounds, img.Bounds(), sh.rect),
 			})
 		}
 	}
 	if len(found) > 0 {
-		return distinct(found), nil
+		return distinct(found, func(f Found) string { return f.Text }), nil
 	}
 	if grabErr != nil {
 		return nil, grabErr

@@ -179,21 +179,20 @@ func TestScanOrdersDisplaysAndMapsToVirtualDesktop(t *testing.T) {
 	want := []struct {
 		text    string
 		display int
-		kind    Kind
 		bounds  image.Rectangle
 	}{
-		{uriLeft, 2, OTPAuth, d.wantLeft},
-		{uriMain1, 0, OTPAuth, d.wantM1},
-		{uriMain2, 0, OTPAuth, d.wantM2},
-		{uriRight, 1, OTPAuth, d.wantRight},
+		{uriLeft, 2, d.wantLeft},
+		{uriMain1, 0, d.wantM1},
+		{uriMain2, 0, d.wantM2},
+		{uriRight, 1, d.wantRight},
 	}
 	if len(found) != len(want) {
 		t.Fatalf("found %d codes, want %d: %+v", len(found), len(want), found)
 	}
 	for i, w := range want {
 		f := found[i]
-		if f.Text != w.text || f.Display != w.display || f.Kind != w.kind {
-			t.Errorf("found[%d] = %q on display %d (%v), want %q on display %d (%v)", i, f.Text, f.Display, f.Kind, w.text, w.display, w.kind)
+		if f.Text != w.text || f.Display != w.display {
+			t.Errorf("found[%d] = %q on display %d, want %q on display %d", i, f.Text, f.Display, w.text, w.display)
 		}
 		// Slack: a module and a half at the display's scale.
 		if !near(f.Bounds, w.bounds, 12) {

@@ -25,9 +25,8 @@
 //     modules from 1.25x-1.75x desktop scaling);
 //  4. for images up to 2 megapixels, the plane turned a quarter.
 //
-// Classify says what a payload is for: an otpauth:// account, an
-// otpauth-migration:// export, Microsoft's phonefactor:// (which DeskAuth
-// cannot use; see PhoneFactorHelp) or anything else.
+// What a payload means (an otpauth:// account, an export, something else)
+// is the vault package's business: see vault.ReadPayloads.
 //
 // The package never imports a GUI toolkit.
 package capture

@@ -8,6 +8,7 @@ import (
 	"image"
 	"io"
 	"os"
+	"strings"
 
 	// The formats LoadImage reads: screenshots are PNG, BMP or WebP, photos
 	// and chat forwards JPEG, and old docs GIF.
@@ -108,6 +109,37 @@ func badImage(err error) error {
 		return fmt.Errorf("%w: truncated", ErrBadImage)
 	}
 	return fmt.Errorf("%w: %v", ErrBadImage, err)
+}
+
+// FileCode is a code found by DecodeFiles, and the file it was found in.
+type FileCode struct {
+	Path string
+	Code
+}
+
+// DecodeFiles decodes every image file in order and returns each payload
+// once, where it is first seen. A file without a code is not an error while
+// another has one; when none has, the ErrNoQR it returns names every file.
+func DecodeFiles(paths ...string) ([]FileCode, error) {
+	var found []FileCode
+	var none []string
+	for _, path := range paths {
+		codes, err := DecodeFile(path)
+		if errors.Is(err, ErrNoQR) {
+			none = append(none, strings.TrimSuffix(err.Error(), ": "+ErrNoQR.Error()))
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range codes {
+			found = append(found, FileCode{path, c})
+		}
+	}
+	if len(found) == 0 {
+		return nil, fmt.Errorf("%w in %s", ErrNoQR, strings.Join(none, ", "))
+	}
+	return distinct(found, func(f FileCode) string { return f.Text }), nil
 }
 
 // DecodeFile loads the image at path and decodes every QR code in it. When

@@ -98,17 +98,17 @@ func toVirtual(r, img, area image.Rectangle) image.Rectangle {
 	return out.Intersect(area)
 }
 
-// distinct keeps the first of each payload. found is in screen order, so a
-// code seen on two overlapping or mirrored displays is reported where it is
-// seen first.
-func distinct(found []Found) []Found {
+// distinct keeps the first of each payload, in place. found is in screen
+// (or file) order, so a code seen on two overlapping or mirrored displays, or
+// in two files, is reported where it is seen first.
+func distinct[T any](found []T, text func(T) string) []T {
 	seen := make(map[string]bool, len(found))
 	out := found[:0]
 	for _, f := range found {
-		if seen[f.Text] {
+		if seen[text(f)] {
 			continue
 		}
-		seen[f.Text] = true
+		seen[text(f)] = true
 		out = append(out, f)
 	}
 	return out

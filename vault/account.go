@@ -3,7 +3,7 @@ package vault
 import (
 	"bytes"
 	"errors"
-	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -37,6 +37,8 @@ const (
 	// MinDigits and MaxDigits bound the digit count of TOTP and HOTP accounts.
 	MinDigits = 6
 	MaxDigits = 10
+	// MaxPeriod bounds the period of time-based accounts (one hour).
+	MaxPeriod = 3600
 )
 
 // ErrInvalidAccount is wrapped by every error that rejects an account's fields:
@@ -83,7 +85,7 @@ func NewAccount(issuer, name, secret string) (Account, error) {
 // ErrInvalidAccount and never contain the secret.
 func (a Account) Validate() error {
 	if len(a.Secret) == 0 {
-		return invalid("the secret is empty")
+		return fieldErr(FieldSecret, ReasonMissing, "")
 	}
 	if _, err := a.Algorithm.hash(); err != nil {
 		return err
@@ -91,20 +93,20 @@ func (a Account) Validate() error {
 	switch a.Kind {
 	case TOTP, HOTP:
 		if a.Digits < MinDigits || a.Digits > MaxDigits {
-			return invalid("digits must be between %d and %d, not %d", MinDigits, MaxDigits, a.Digits)
+			return rangeErr(FieldDigits, strconv.Itoa(a.Digits), MinDigits, MaxDigits)
 		}
 	case Steam:
 		if a.Digits != SteamDigits {
-			return invalid("a Steam account has %d characters, not %d", SteamDigits, a.Digits)
+			return fieldErr(FieldDigits, ReasonSteam, strconv.Itoa(a.Digits))
 		}
 		if a.Algorithm != SHA1 {
-			return invalid("a Steam account uses SHA1, not %s", a.Algorithm)
+			return fieldErr(FieldAlgorithm, ReasonSteam, string(a.Algorithm))
 		}
 	default:
-		return invalid("unknown account type %q (want totp, hotp or steam)", string(a.Kind))
+		return fieldErr(FieldKind, ReasonUnknown, string(a.Kind))
 	}
-	if a.Kind != HOTP && a.Period <= 0 {
-		return invalid("the period must be a positive number of seconds, not %d", a.Period)
+	if a.Kind != HOTP && (a.Period <= 0 || a.Period > MaxPeriod) {
+		return rangeErr(FieldPeriod, strconv.Itoa(a.Period), 1, MaxPeriod)
 	}
 	return nil
 }
@@ -127,8 +129,4 @@ func (a Account) Equal(b Account) bool {
 	return a.Issuer == b.Issuer && a.Name == b.Name && a.Kind == b.Kind &&
 		a.Algorithm == b.Algorithm && a.Digits == b.Digits && a.Period == b.Period &&
 		a.Counter == b.Counter && bytes.Equal(a.Secret, b.Secret)
-}
-
-func invalid(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrInvalidAccount, fmt.Sprintf(format, args...))
 }

@@ -19,7 +19,7 @@ const base32Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 func DecodeSecret(s string) ([]byte, error) {
 	clean := cleanSecret(s)
 	if clean == "" {
-		return nil, invalid("the secret is empty")
+		return nil, fieldErr(FieldSecret, ReasonMissing, "")
 	}
 	out := make([]byte, 0, len(clean)*5/8)
 	var buf uint32
@@ -27,7 +27,7 @@ func DecodeSecret(s string) ([]byte, error) {
 	for _, c := range clean {
 		v := strings.IndexRune(base32Alphabet, c)
 		if v < 0 {
-			return nil, invalid("the secret is not Base32: it may hold only letters A-Z and digits 2-7 (0, 1, 8 and 9 never occur)")
+			return nil, fieldErr(FieldSecret, ReasonNotBase32, "")
 		}
 		buf = buf<<5 | uint32(v)
 		bits += 5
@@ -38,7 +38,7 @@ func DecodeSecret(s string) ([]byte, error) {
 		}
 	}
 	if len(out) == 0 {
-		return nil, invalid("the secret is too short to be a key")
+		return nil, fieldErr(FieldSecret, ReasonTooShort, "")
 	}
 	return out, nil
 }

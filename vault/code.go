@@ -7,6 +7,7 @@ import (
 	"crypto/sha512"
 	"encoding/binary"
 	"hash"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -23,7 +24,7 @@ func (alg Algorithm) hash() (func() hash.Hash, error) {
 	case SHA512:
 		return sha512.New, nil
 	}
-	return nil, invalid("unsupported algorithm %q (want SHA1, SHA256 or SHA512)", string(alg))
+	return nil, fieldErr(FieldAlgorithm, ReasonUnknown, string(alg))
 }
 
 // New returns the hash.Hash for the algorithm; it panics on an unsupported
@@ -53,7 +54,7 @@ func (a Account) Code(at time.Time) (string, error) {
 		return "", err
 	}
 	if a.Kind != HOTP && at.Unix() < 0 {
-		return "", invalid("time %s is before 1970", at.UTC().Format(time.RFC3339))
+		return "", fieldErr(FieldTime, ReasonBefore1970, at.UTC().Format(time.RFC3339))
 	}
 	return a.codeFor(a.CounterAt(at))
 }
@@ -71,7 +72,7 @@ func (a Account) codeFor(counter uint64) (string, error) {
 		return "", err
 	}
 	if a.Digits < 1 || a.Digits > MaxDigits {
-		return "", invalid("digits must be between %d and %d, not %d", MinDigits, MaxDigits, a.Digits)
+		return "", rangeErr(FieldDigits, strconv.Itoa(a.Digits), MinDigits, MaxDigits)
 	}
 	mac := hmac.New(newHash, a.Secret)
 	var msg [8]byte

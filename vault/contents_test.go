@@ -45,7 +45,7 @@ func TestCloseWipesSecrets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	accts := append([]Account(nil), v.Accounts...) // a caller's copy shares the secrets
+	accts := append([]Account(nil), v.accounts...) // a caller's copy shares the secrets
 	master := v.master
 	v.Close()
 	for i, a := range accts {

@@ -122,12 +122,12 @@ func TestGoldenFiles(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				sameAccounts(t, v.Accounts, goldenAccounts())
+				sameAccounts(t, v.accounts, goldenAccounts())
 				if v.Settings.TimeSource != goldenTimeSource {
 					t.Errorf("TimeSource = %q", v.Settings.TimeSource)
 				}
 				// RFC 4226 Appendix D, counter 5.
-				if code, _ := v.Accounts[1].Code(time.Unix(0, 0)); code != "254676" {
+				if code, _ := v.accounts[1].Code(time.Unix(0, 0)); code != "254676" {
 					t.Errorf("HOTP code %s, want 254676", code)
 				}
 				v.Close()
@@ -147,7 +147,7 @@ func writeGolden(t *testing.T, path string, p Protection) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v.Accounts = goldenAccounts()
+	v.accounts = goldenAccounts()
 	v.Settings.TimeSource = goldenTimeSource
 	if err := v.Save(); err != nil {
 		t.Fatal(err)
@@ -171,7 +171,7 @@ func smallVault(t testing.TB) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v.Accounts = goldenAccounts()[:1]
+	v.accounts = goldenAccounts()[:1]
 	if err := v.Save(); err != nil {
 		t.Fatal(err)
 	}
@@ -389,7 +389,7 @@ func FuzzOpen(f *testing.F) {
 			}
 			return
 		}
-		for _, a := range v.Accounts {
+		for _, a := range v.accounts {
 			if err := a.Validate(); err != nil {
 				t.Fatalf("an invalid account was accepted: %v", err)
 			}

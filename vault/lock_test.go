@@ -40,8 +40,8 @@ func TestHelperProcess(t *testing.T) {
 	case "save":
 		fmt.Println("ready")
 		for {
-			for i := range v.Accounts {
-				v.Accounts[i].Advance()
+			for i := range v.accounts {
+				v.accounts[i].Advance()
 			}
 			if err := v.Save(); err != nil {
 				fmt.Println("error:", err)
@@ -162,8 +162,8 @@ func TestSIGKILLLoop(t *testing.T) {
 		if err != nil {
 			t.Fatalf("kill %d: the vault does not open: %v", i, err)
 		}
-		c := v.Accounts[0].Counter
-		for _, a := range v.Accounts {
+		c := v.accounts[0].Counter
+		for _, a := range v.accounts {
 			if a.Counter != c {
 				t.Fatalf("kill %d: inconsistent counters %d and %d", i, c, a.Counter)
 			}

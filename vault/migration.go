@@ -16,9 +16,16 @@ type Migration struct {
 	Index    int
 	Size     int
 	BatchID  int64
-	// Skipped says, one line each, which accounts could not be imported and why
-	// (an MD5 account, say). The other accounts are still usable.
-	Skipped []string
+	// Skipped lists the accounts that could not be imported and why (an MD5
+	// account, say). The other accounts are still usable.
+	Skipped []SkippedAccount
+}
+
+// SkippedAccount is an account of an export that cannot be imported: its
+// label, and an error wrapping ErrInvalidAccount (a *FieldError).
+type SkippedAccount struct {
+	Label string
+	Err   error
 }
 
 // ErrInvalidMigration is wrapped by every error ParseMigration returns.
@@ -97,7 +104,7 @@ func decodePayload(b []byte) (Migration, error) {
 			a, err := decodeOtpParameters(msg)
 			if err != nil {
 				if errors.Is(err, ErrInvalidAccount) {
-					m.Skipped = append(m.Skipped, fmt.Sprintf("%s: %v", a.Label(), err))
+					m.Skipped = append(m.Skipped, SkippedAccount{Label: a.Label(), Err: err})
 					continue
 				}
 				return Migration{}, err
@@ -191,23 +198,23 @@ func decodeOtpParameters(b []byte) (Account, error) {
 	case 3:
 		a.Algorithm = SHA512
 	case 4:
-		return a, invalid("unsupported algorithm MD5")
+		return a, fieldErr(FieldAlgorithm, ReasonUnsupported, "MD5")
 	default:
-		return a, invalid("unknown algorithm number %d", algorithm)
+		return a, fieldErr(FieldAlgorithm, ReasonUnknown, fmt.Sprint(algorithm))
 	}
 	switch digits {
 	case 0, 1:
 	case 2:
 		a.Digits = 8
 	default:
-		return a, invalid("unknown digits number %d", digits)
+		return a, fieldErr(FieldDigits, ReasonUnknown, fmt.Sprint(digits))
 	}
 	switch kind {
 	case 0, 2:
 	case 1:
 		a.Kind, a.Period = HOTP, 0
 	default:
-		return a, invalid("unknown type number %d", kind)
+		return a, fieldErr(FieldKind, ReasonUnknown, fmt.Sprint(kind))
 	}
 	if a.Kind != HOTP {
 		a.Counter = 0

@@ -75,7 +75,9 @@ func TestParseMigrationSeveralAccounts(t *testing.T) {
 			t.Errorf("account %d:\n got %+v\nwant %+v", i, m.Accounts[i], want[i])
 		}
 	}
-	if len(m.Skipped) != 1 || !strings.Contains(m.Skipped[0], "old") || !strings.Contains(m.Skipped[0], "MD5") {
+	var fe *FieldError
+	if len(m.Skipped) != 1 || !strings.Contains(m.Skipped[0].Label, "old") || !errors.As(m.Skipped[0].Err, &fe) ||
+		fe.Field != FieldAlgorithm || fe.Reason != ReasonUnsupported || fe.Value != "MD5" {
 		t.Errorf("skipped = %q, want the MD5 account named", m.Skipped)
 	}
 	if m.Size != 3 || m.Index != 1 || m.BatchID != 1234 {

@@ -2,7 +2,6 @@ package vault
 
 import (
 	"errors"
-	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -28,7 +27,7 @@ func ParseURI(uri string) (Account, error) {
 	uri = strings.TrimSpace(uri)
 	const scheme = "otpauth://"
 	if len(uri) < len(scheme) || !strings.EqualFold(uri[:len(scheme)], scheme) {
-		return Account{}, badURI("it does not start with otpauth://")
+		return Account{}, inURI(fieldErr(FieldURI, ReasonNotOTPAuth, ""))
 	}
 	rest := uri[len(scheme):]
 	if i := strings.IndexByte(rest, '#'); i >= 0 {
@@ -45,9 +44,9 @@ func ParseURI(uri string) (Account, error) {
 	switch a.Kind {
 	case TOTP, HOTP, Steam:
 	case "":
-		return Account{}, badURI("the type (totp or hotp) is missing")
+		return Account{}, inURI(fieldErr(FieldKind, ReasonMissing, ""))
 	default:
-		return Account{}, badURI("unknown type %q (want totp or hotp)", clip(kindText))
+		return Account{}, inURI(fieldErr(FieldKind, ReasonUnknown, kindText))
 	}
 	if strings.EqualFold(params.get("encoder"), "steam") {
 		a.Kind = Steam
@@ -61,21 +60,21 @@ func ParseURI(uri string) (Account, error) {
 
 	secret, ok := params["secret"]
 	if !ok || cleanSecret(secret) == "" {
-		return Account{}, badURI("the secret is missing")
+		return Account{}, inURI(fieldErr(FieldSecret, ReasonMissing, ""))
 	}
 	if a.Secret, err = DecodeSecret(secret); err != nil {
-		return Account{}, fmt.Errorf("%w: %w", ErrInvalidURI, err)
+		return Account{}, inURI(err)
 	}
 	if v, ok := params["algorithm"]; ok {
 		a.Algorithm = Algorithm(strings.ToUpper(strings.TrimSpace(v)))
 	}
 	if v, ok := params["digits"]; ok && a.Kind != Steam {
-		if a.Digits, err = atoi("digits", v); err != nil {
+		if a.Digits, err = atoi(FieldDigits, v); err != nil {
 			return Account{}, err
 		}
 	}
 	if v, ok := params["period"]; ok {
-		if a.Period, err = atoi("period", v); err != nil {
+		if a.Period, err = atoi(FieldPeriod, v); err != nil {
 			return Account{}, err
 		}
 	}
@@ -83,14 +82,14 @@ func ParseURI(uri string) (Account, error) {
 		a.Period = 0
 		v, ok := params["counter"]
 		if !ok {
-			return Account{}, badURI("an HOTP URI needs a counter parameter")
+			return Account{}, inURI(fieldErr(FieldCounter, ReasonMissing, ""))
 		}
 		if a.Counter, err = strconv.ParseUint(strings.TrimSpace(v), 10, 64); err != nil {
-			return Account{}, badURI("the counter %q is not a whole number", clip(v))
+			return Account{}, inURI(fieldErr(FieldCounter, ReasonNotNumber, v))
 		}
 	}
 	if err := a.Validate(); err != nil {
-		return Account{}, fmt.Errorf("%w: %w", ErrInvalidURI, err)
+		return Account{}, inURI(err)
 	}
 	return a, nil
 }
@@ -214,24 +213,10 @@ func escape(s string) string {
 	return b.String()
 }
 
-func atoi(field, v string) (int, error) {
+func atoi(field Field, v string) (int, error) {
 	n, err := strconv.Atoi(strings.TrimSpace(v))
 	if err != nil {
-		return 0, badURI("%s %q is not a whole number", field, clip(v))
+		return 0, inURI(fieldErr(field, ReasonNotNumber, v))
 	}
 	return n, nil
-}
-
-func badURI(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrInvalidURI, fmt.Sprintf(format, args...))
-}
-
-// clip shortens user text quoted in an error, so a pasted page does not become
-// a thousand-character error line.
-func clip(s string) string {
-	const max = 24
-	if r := []rune(s); len(r) > max {
-		return string(r[:max]) + "…"
-	}
-	return s
 }

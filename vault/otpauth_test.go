@@ -92,8 +92,8 @@ var rejectCases = []struct {
 	{"digits 5", "otpauth://totp/x?secret=MZXW6&digits=5", "digits must be between 6 and 10"},
 	{"digits 11", "otpauth://totp/x?secret=MZXW6&digits=11", "digits must be between 6 and 10"},
 	{"digits text", "otpauth://totp/x?secret=MZXW6&digits=six", "digits \"six\" is not a whole number"},
-	{"period 0", "otpauth://totp/x?secret=MZXW6&period=0", "period must be a positive"},
-	{"period negative", "otpauth://totp/x?secret=MZXW6&period=-30", "period must be a positive"},
+	{"period 0", "otpauth://totp/x?secret=MZXW6&period=0", "period must be between 1 and 3600"},
+	{"period negative", "otpauth://totp/x?secret=MZXW6&period=-30", "period must be between 1 and 3600"},
 	{"hotp without counter", "otpauth://hotp/x?secret=MZXW6", "needs a counter"},
 	{"hotp bad counter", "otpauth://hotp/x?secret=MZXW6&counter=-1", "counter \"-1\" is not a whole number"},
 }

@@ -48,7 +48,7 @@ func TestVaultLinkKept(t *testing.T) {
 	if _, err := Open(real, pw("pw")); err == nil {
 		t.Fatal("the target opened for writing while the link holds it")
 	}
-	v.Accounts = v.Accounts[:1]
+	v.accounts = v.accounts[:1]
 	if err := v.Save(); err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func TestVaultLinkKept(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	sameAccounts(t, r.Accounts, sampleAccounts()[:1])
+	sameAccounts(t, r.accounts, sampleAccounts()[:1])
 	for _, f := range []string{link + ".bak", link + ".lock"} {
 		if _, err := os.Lstat(f); err == nil {
 			t.Errorf("%s appeared beside the link", f)

@@ -81,7 +81,7 @@ func TestFailingWriter(t *testing.T) {
 		if err != nil {
 			t.Fatalf("N=%d: %v", n, err)
 		}
-		v.Accounts = v.Accounts[:1]
+		v.accounts = v.accounts[:1]
 		err = v.Save()
 		v.Close()
 		if err == nil {
@@ -111,7 +111,7 @@ func TestFailingWriter(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer v.Close()
-	sameAccounts(t, v.Accounts, sampleAccounts()[:1])
+	sameAccounts(t, v.accounts, sampleAccounts()[:1])
 	if bak, _ := os.ReadFile(path + ".bak"); !bytes.Equal(bak, orig) {
 		t.Fatal("after the successful save the backup is not the previous file")
 	}
@@ -127,7 +127,7 @@ func TestFailingSync(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer v.Close()
-	v.Accounts = nil
+	v.accounts = nil
 	if err := v.Save(); err == nil {
 		t.Fatal("a save whose fsync failed succeeded")
 	}
@@ -173,7 +173,7 @@ func TestChangedOnDisk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.Accounts = w.Accounts[:2]
+	w.accounts = w.accounts[:2]
 	if err := w.Save(); err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +188,7 @@ func TestChangedOnDisk(t *testing.T) {
 	os.WriteFile(path, theirs, 0o600)
 	w.Close()
 
-	snap.Accounts = nil
+	snap.accounts = nil
 	if err := snap.Save(); !errors.Is(err, ErrChangedOnDisk) {
 		t.Fatalf("snapshot after another save: err = %v", err)
 	}
@@ -246,7 +246,7 @@ func TestBackupRecovery(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			v.Accounts = v.Accounts[:2]
+			v.accounts = v.accounts[:2]
 			if err := v.Save(); err != nil {
 				t.Fatal(err)
 			}
@@ -285,7 +285,7 @@ func TestBackupRecovery(t *testing.T) {
 				t.Fatal(err)
 			}
 			// The backup is the file before the last save.
-			sameAccounts(t, v.Accounts, sampleAccounts())
+			sameAccounts(t, v.accounts, sampleAccounts())
 			v.Close()
 			if err := RestoreBackup(path); err == nil {
 				t.Fatal("RestoreBackup replaced an intact vault")

@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/deskauth/deskauth/vault/keystore"
@@ -73,6 +72,26 @@ func (e *BackupError) Unwrap() []error { return []error{e.Err, ErrBackupAvailabl
 type Unlocker struct {
 	Store    keystore.Store
 	Password func() ([]byte, error)
+	// PasswordOnly skips the OS slot: the password must open the vault. A
+	// window that shows a password field sets it when one was typed, so on
+	// a vault with both slots a mistyped password fails instead of the OS
+	// key store quietly opening it.
+	PasswordOnly bool
+}
+
+// Slots reports which key slots the vault file at path has, without
+// unlocking it, so a window can ask for exactly what opens it. Errors are
+// Open's: fs.ErrNotExist, ErrCorrupt, ErrNewerVersion.
+func Slots(path string) (password, os bool, err error) {
+	data, err := readVaultFile(path)
+	if err != nil {
+		return false, false, err
+	}
+	parts, err := decodeFile(data)
+	if err != nil {
+		return false, false, err
+	}
+	return parts.Header.Password != nil, parts.Header.OS != nil, nil
 }
 
 // Protection chooses the key slots written on the next Save. A vault has a
@@ -91,12 +110,16 @@ type Protection struct {
 	Argon2 Argon2Cost
 }
 
-// Vault is an unlocked vault. Change Accounts and Settings freely, then call
-// Save. The caller must call Close, which releases the file lock and wipes the
-// keys held in memory. A Vault is not safe for concurrent use: one goroutine
-// (the UI's) owns it.
+// Vault is an unlocked vault. Its accounts change only through the use-case
+// methods (Add, AddPlanned, Rename, Remove, Move, UseCode), each of which
+// saves and, when the save fails, leaves memory as it was, so the list on
+// screen always matches the file. The caller must call Close, which releases
+// the file lock and wipes the keys held in memory. A Vault is not safe for
+// concurrent use: one goroutine (the UI's) owns it.
 type Vault struct {
-	Accounts []Account
+	accounts []Account
+	// Settings are the vault's preferences. Read them freely; change them
+	// with UpdateSettings, which saves.
 	Settings Settings
 
 	path   string
@@ -211,7 +234,7 @@ func (v *Vault) load(data []byte, u Unlocker) error {
 	if err != nil {
 		return err
 	}
-	v.Accounts, v.Settings = p.Accounts, p.Settings
+	v.accounts, v.Settings = p.Accounts, p.Settings
 	sum := sha256.Sum256(data)
 	v.onDisk = sum[:]
 	return nil
@@ -220,7 +243,7 @@ func (v *Vault) load(data []byte, u Unlocker) error {
 // unlock finds the master key: OS slot first (no prompt), then password.
 func (v *Vault) unlock(h *header, u Unlocker) ([]byte, error) {
 	var osErr error
-	if h.OS != nil && (u.Store != nil || h.Password == nil) {
+	if h.OS != nil && !(u.PasswordOnly && h.Password != nil) && (u.Store != nil || h.Password == nil) {
 		key, err := openOSSlot(u.Store, h.ID, h.OS)
 		if err == nil {
 			return key, nil
@@ -342,7 +365,7 @@ func (v *Vault) Save() error {
 	if v.closed {
 		return ErrClosed
 	}
-	for i, a := range v.Accounts {
+	for i, a := range v.accounts {
 		if err := a.Validate(); err != nil {
 			return fmt.Errorf("account %d (%s): %w", i+1, a.Label(), err)
 		}
@@ -414,7 +437,7 @@ func (v *Vault) Save() error {
 
 // encode builds the file bytes and verifies them by decoding them again.
 func (v *Vault) encode() ([]byte, error) {
-	plain, err := encodeContents(v.Accounts, v.Settings)
+	plain, err := encodeContents(v.accounts, v.Settings)
 	defer wipe(plain)
 	if err != nil {
 		return nil, fmt.Errorf("vault: %v", err)
@@ -507,48 +530,14 @@ func (v *Vault) Close() error {
 	wipe(v.master)
 	wipe(v.password)
 	v.master, v.password = nil, nil
-	for i := range v.Accounts {
-		wipe(v.Accounts[i].Secret)
+	for i := range v.accounts {
+		wipe(v.accounts[i].Secret)
 	}
 	if v.lock != nil {
 		releaseLock(v.lock)
 		v.lock = nil
 	}
 	return nil
-}
-
-// Add appends an account after validating it. It fails with ErrDuplicate if
-// an account has the same issuer and name.
-func (v *Vault) Add(a Account) error {
-	if err := a.Validate(); err != nil {
-		return err
-	}
-	for _, b := range v.Accounts {
-		if strings.EqualFold(a.Issuer, b.Issuer) && strings.EqualFold(a.Name, b.Name) {
-			return fmt.Errorf("%w: %s", ErrDuplicate, a.Label())
-		}
-	}
-	v.Accounts = append(v.Accounts, a)
-	return nil
-}
-
-// Match returns the indexes of the accounts whose label contains query,
-// ignoring case. An account whose label equals query (ignoring case) is
-// returned alone, so "GitHub" picks GitHub even when "GitHub Enterprise"
-// exists. An empty query matches every account.
-func (v *Vault) Match(query string) []int {
-	q := strings.ToLower(strings.TrimSpace(query))
-	var out []int
-	for i, a := range v.Accounts {
-		label := strings.ToLower(a.Label())
-		if q != "" && (label == q || strings.ToLower(a.Issuer+":"+a.Name) == q) {
-			return []int{i}
-		}
-		if strings.Contains(label, q) {
-			out = append(out, i)
-		}
-	}
-	return out
 }
 
 // RestoreBackup replaces a damaged vault file with its intact backup. The

@@ -15,7 +15,7 @@ func benchVault(b *testing.B, p Protection) string {
 	if err != nil {
 		b.Fatal(err)
 	}
-	v.Accounts = sampleAccounts()
+	v.accounts = sampleAccounts()
 	if err := v.Save(); err != nil {
 		b.Fatal(err)
 	}

@@ -61,7 +61,7 @@ func newVault(t *testing.T, p Protection, accts []Account) string {
 		t.Fatal(err)
 	}
 	defer v.Close()
-	v.Accounts = accts
+	v.accounts = accts
 	v.Settings.TimeSource = "ntp://ntp.nict.jp"
 	if err := v.Save(); err != nil {
 		t.Fatal(err)
@@ -90,7 +90,7 @@ func TestRoundTrip(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					sameAccounts(t, v.Accounts, sampleAccounts())
+					sameAccounts(t, v.accounts, sampleAccounts())
 					if v.Settings.TimeSource != "ntp://ntp.nict.jp" {
 						t.Errorf("Settings = %+v", v.Settings)
 					}
@@ -202,7 +202,7 @@ func TestBothSlotsOpenedByOSKeepPassword(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v.Accounts = v.Accounts[:1]
+	v.accounts = v.accounts[:1]
 	if err := v.Save(); err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +212,7 @@ func TestBothSlotsOpenedByOSKeepPassword(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer v.Close()
-	sameAccounts(t, v.Accounts, sampleAccounts()[:1])
+	sameAccounts(t, v.accounts, sampleAccounts()[:1])
 }
 
 func TestWrongPassword(t *testing.T) {
@@ -326,7 +326,7 @@ func TestProtectionChanges(t *testing.T) {
 		if err != nil {
 			t.Fatalf("step %d: reopen: %v", i, err)
 		}
-		sameAccounts(t, v.Accounts, sampleAccounts())
+		sameAccounts(t, v.accounts, sampleAccounts())
 		v.Close()
 		if _, err := Read(path, s.fail); err == nil {
 			t.Fatalf("step %d: the old protection still opens the vault", i)
@@ -403,7 +403,7 @@ func TestPropertyRandomAccounts(t *testing.T) {
 		for i := range r.IntN(40) {
 			want = append(want, randomVaultAccount(r, i))
 		}
-		v.Accounts = want
+		v.accounts = want
 		v.Settings.TimeSource = randomText(r)
 		if err := v.Save(); err != nil {
 			t.Fatalf("iteration %d: %v", iter, err)
@@ -416,7 +416,7 @@ func TestPropertyRandomAccounts(t *testing.T) {
 		if err != nil {
 			t.Fatalf("iteration %d: %v", iter, err)
 		}
-		sameAccounts(t, got.Accounts, want)
+		sameAccounts(t, got.accounts, want)
 		if got.Settings != v.Settings {
 			t.Fatalf("settings %+v, want %+v", got.Settings, v.Settings)
 		}
@@ -432,7 +432,7 @@ func TestSaveRejectsInvalidAccount(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer v.Close()
-	v.Accounts[0].Digits = 99
+	v.accounts[0].Digits = 99
 	if err := v.Save(); !errors.Is(err, ErrInvalidAccount) {
 		t.Fatalf("err = %v", err)
 	}
@@ -441,24 +441,9 @@ func TestSaveRejectsInvalidAccount(t *testing.T) {
 	}
 }
 
-func TestAddAndMatch(t *testing.T) {
-	v := &Vault{}
-	for _, a := range sampleAccounts() {
-		if err := v.Add(a); err != nil {
-			t.Fatal(err)
-		}
-	}
-	dup := sampleAccounts()[0]
-	dup.Issuer = "github"
-	if err := v.Add(dup); !errors.Is(err, ErrDuplicate) {
-		t.Fatalf("duplicate: %v", err)
-	}
-	bad := sampleAccounts()[0]
-	bad.Name, bad.Secret = "x", nil
-	if err := v.Add(bad); !errors.Is(err, ErrInvalidAccount) {
-		t.Fatalf("invalid: %v", err)
-	}
-	v.Accounts = append(v.Accounts, Account{Issuer: "GitHub Enterprise", Name: "alice@example.com"})
+func TestMatch(t *testing.T) {
+	v := &Vault{accounts: sampleAccounts()}
+	v.accounts = append(v.accounts, Account{Issuer: "GitHub Enterprise", Name: "alice@example.com"})
 	for q, want := range map[string][]int{
 		"":                           {0, 1, 2, 3},
 		"git":                        {0, 3},
@@ -566,7 +551,7 @@ func TestRoundTripOSKeyStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameAccounts(t, v.Accounts, sampleAccounts())
+	sameAccounts(t, v.accounts, sampleAccounts())
 	// Switch to a password: the save deletes the key from the store, which
 	// also cleans up after this test.
 	if err := v.SetProtection(Protection{Argon2: testCost, Password: []byte("pw")}); err != nil {
@@ -580,6 +565,6 @@ func TestRoundTripOSKeyStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameAccounts(t, v.Accounts, sampleAccounts())
+	sameAccounts(t, v.accounts, sampleAccounts())
 	v.Close()
 }

@@ -2,7 +2,7 @@ package vault
 
 import (
 	"errors"
-	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -34,9 +34,35 @@ type Diagnosis struct {
 	// console accepted: MinOffset <= offset < MaxOffset. Both are zero for a
 	// failed code, which tells only that the console disagreed.
 	MinOffset, MaxOffset time.Duration
-	// Message is a one-line English explanation for the admin.
-	Message string
+	// Verdict is what the code says about the clock; the faces word it.
+	Verdict Verdict
+	// Expired is, for VerdictExpired, how long before it was typed the code
+	// had stopped being current.
+	Expired time.Duration
 }
+
+// Verdict is the conclusion of a diagnosis.
+type Verdict int
+
+const (
+	// VerdictNoMatch: the code is none of the account's codes within
+	// DiagnoseWindow periods either side of the PC time.
+	VerdictNoMatch Verdict = iota
+	// VerdictClockRight: an accepted code of the current period.
+	VerdictClockRight
+	// VerdictClockBehind: the console is Periods ahead; the PC clock is late.
+	VerdictClockBehind
+	// VerdictClockAhead: the console is -Periods behind; the PC clock is early.
+	VerdictClockAhead
+	// VerdictCurrentRejected: the rejected code was the current one, so the
+	// clocks differ by more than the console allows, or the secret differs.
+	VerdictCurrentRejected
+	// VerdictExpired: the rejected code belonged to an earlier period.
+	VerdictExpired
+	// VerdictFuture: the rejected code belongs to a later period (computed
+	// with a corrected or changed clock).
+	VerdictFuture
+)
 
 // DiagnoseAccepted compares a code that the console accepts (for example the
 // one another authenticator or the console itself shows) with the codes
@@ -54,17 +80,13 @@ func (a Account) DiagnoseAccepted(code string, at time.Time) (Diagnosis, error) 
 	into := at.Sub(a.periodStart(at))
 	d := Diagnosis{Match: true, Periods: k,
 		MinOffset: time.Duration(k)*period - into, MaxOffset: time.Duration(k+1)*period - into}
-	lo, hi := roundSeconds(d.MinOffset), roundSeconds(d.MaxOffset)
 	switch {
 	case k == 0:
-		d.Message = fmt.Sprintf("The code matches this PC's current period: the PC clock agrees with the console "+
-			"to within a period (between %d s ahead and %d s behind)", -lo, hi)
+		d.Verdict = VerdictClockRight
 	case k > 0:
-		d.Message = fmt.Sprintf("The console is %s ahead of this PC: the PC clock is %d to %d s behind (late); "+
-			"set it, or let DeskAuth check the time", plural(k, "period"), lo, hi)
+		d.Verdict = VerdictClockBehind
 	default:
-		d.Message = fmt.Sprintf("The console is %s behind this PC: the PC clock is %d to %d s ahead (early); "+
-			"set it, or let DeskAuth check the time", plural(-k, "period"), -hi, -lo)
+		d.Verdict = VerdictClockAhead
 	}
 	return d, nil
 }
@@ -81,16 +103,12 @@ func (a Account) DiagnoseFailed(shown string, at time.Time) (Diagnosis, error) {
 	d := Diagnosis{Match: true, Periods: k}
 	switch {
 	case k == 0:
-		d.Message = "That is the current code, so the console's clock and this PC's differ by more than the " +
-			"console allows (or the account was set up with another secret): let DeskAuth check the time, " +
-			"or enter the code the console accepts to see which way the clock is off"
+		d.Verdict = VerdictCurrentRejected
 	case k < 0:
-		expired := at.Sub(a.periodStart(at).Add(time.Duration(k+1) * time.Duration(a.Period) * time.Second))
-		d.Message = fmt.Sprintf("That code had expired %d s before it was typed (it belongs to %s before the "+
-			"current one): type the current code before it changes", roundSeconds(expired), plural(-k, "period"))
+		d.Verdict = VerdictExpired
+		d.Expired = at.Sub(a.periodStart(at).Add(time.Duration(k+1) * time.Duration(a.Period) * time.Second)).Round(time.Second)
 	default:
-		d.Message = fmt.Sprintf("That code belongs to %s after this PC's time: it was computed with a corrected "+
-			"or changed clock; let DeskAuth check the time", plural(k, "period"))
+		d.Verdict = VerdictFuture
 	}
 	return d, nil
 }
@@ -106,7 +124,7 @@ func (a Account) findPeriod(code string, at time.Time) (k int, found bool, err e
 	}
 	code = normalizeCode(code, a.Kind)
 	if n := len([]rune(code)); n != a.Digits {
-		return 0, false, fmt.Errorf("the code has %d characters; this account's codes have %d", n, a.Digits)
+		return 0, false, &FieldError{Field: FieldCode, Reason: ReasonLength, Value: strconv.Itoa(n), Min: int64(a.Digits)}
 	}
 	if _, err := a.Code(at); err != nil {
 		return 0, false, err
@@ -131,10 +149,7 @@ func (a Account) noMatch(found bool, err error) (Diagnosis, error) {
 	if err != nil {
 		return Diagnosis{}, err
 	}
-	return Diagnosis{Message: fmt.Sprintf("That code is none of this account's codes within %d periods (%d s) "+
-		"either side of the PC time: check it was typed right and belongs to this account; if it does, "+
-		"the PC clock is off by more than that, so let DeskAuth check the time",
-		DiagnoseWindow, DiagnoseWindow*a.Period)}, nil
+	return Diagnosis{Verdict: VerdictNoMatch}, nil
 }
 
 // normalizeCode drops the spaces and dashes people type for readability and
@@ -162,13 +177,4 @@ func normalizeCode(code string, kind Kind) string {
 
 func (a Account) periodStart(at time.Time) time.Time {
 	return time.Unix(int64(a.CounterAt(at))*int64(a.Period), 0)
-}
-
-func roundSeconds(d time.Duration) int64 { return int64(d.Round(time.Second) / time.Second) }
-
-func plural(n int, unit string) string {
-	if n == 1 {
-		return "1 " + unit
-	}
-	return fmt.Sprintf("%d %ss", n, unit)
 }

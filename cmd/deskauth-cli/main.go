@@ -21,9 +21,15 @@
 //	    Codes are for now, corrected against --time-source (in vault mode,
 //	    else the vault's time source) when the PC clock is more than 5 s off;
 //	    an unreachable source gives a warning and the PC clock's codes.
+//	deskauth-cli add ... [--replace | --keep-both]
+//	    A re-enrolment (the same issuer and name with a new secret, as after a
+//	    console resets its 2FA) needs one of these: --replace puts the new
+//	    secret in place of the old, --keep-both adds it under a free name.
 //	deskauth-cli rename QUERY [--issuer NEW] [--name NEW]
 //	deskauth-cli rm QUERY
-//	    Rename or remove the one account QUERY names.
+//	deskauth-cli move QUERY --by N
+//	    Rename, remove or move (N < 0 up, N > 0 down) the one account QUERY
+//	    names.
 //	deskauth-cli protect --password|--os|--both
 //	    Change how the vault is protected (a new master key is wrapped).
 //	deskauth-cli passwd [--new-password-file FILE]
@@ -33,7 +39,7 @@
 //	    file is kept as VAULT.damaged.
 //	deskauth-cli parse URI [--json] [--reveal]
 //	    Print the fields of an otpauth:// URI; the secret only with --reveal.
-//	deskauth-cli scan [--image FILE]... [--clipboard] [--region X,Y,W,H] [--raw] [--json] [--add]
+//	deskauth-cli scan [--image FILE]... [--clipboard] [--region X,Y,W,H] [--raw] [--json] [--add [--replace|--keep-both]]
 //	    Decode the QR codes on every display (or only in --region, in desktop
 //	    pixels), or in image files (PNG, JPEG, GIF, WebP, BMP) or the clipboard
 //	    image, and list the accounts found, secrets masked; --raw prints each
@@ -88,6 +94,7 @@ var commands = []command{
 	{"code", "print the current code (of a URI, or of vault accounts)", runCode},
 	{"rename", "rename an account", runRename},
 	{"rm", "remove an account", runRemove},
+	{"move", "move an account up or down the list", runMove},
 	{"protect", "change how the vault is protected", runProtect},
 	{"passwd", "change the vault password", runPasswd},
 	{"restore", "replace a damaged vault with its backup", runRestore},

@@ -16,75 +16,21 @@ import (
 	"github.com/deskauth/deskauth/vault"
 )
 
-// scanSource is one place scan looks for QR codes: an image file today; a
-// display or the clipboard are the same shape.
-type scanSource struct {
-	// name labels what was found in it ("shot.png").
-	name string
-	// codes decodes the source. looked describes what was searched
-	// ("shot.png (1920×1080 px)") for the no-QR message. Finding no code is
-	// not an error: return no codes.
-	codes func() (codes []capture.Code, looked string, err error)
-}
-
-// foundCode is a code and where it came from.
+// foundCode is a code and where it came from ("shot.png", "display 1").
 type foundCode struct {
 	source string
 	capture.Code
 }
 
-// imageSource reads and decodes one image file.
-func imageSource(path string) scanSource {
-	return scanSource{name: path, codes: func() ([]capture.Code, string, error) {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, "", err
-		}
-		defer f.Close()
-		img, err := capture.LoadImage(f)
-		if err != nil {
-			return nil, "", fmt.Errorf("%s: %w", path, err)
-		}
-		return decodeImage(path, img)
-	}}
-}
-
-// decodeImage decodes img and describes it as name (W×H px).
-func decodeImage(name string, img image.Image) ([]capture.Code, string, error) {
-	b := img.Bounds()
-	looked := fmt.Sprintf("%s (%d×%d px)", name, b.Dx(), b.Dy())
-	codes, err := capture.Decode(img)
-	if errors.Is(err, capture.ErrNoQR) {
-		return nil, looked, nil
-	}
-	return codes, looked, err
-}
-
-// collectCodes decodes every source in order and returns each distinct
-// payload once, in source order then reading order. When none holds a
-// code it returns an error wrapping capture.ErrNoQR that lists what was
-// looked at.
-func collectCodes(sources []scanSource) ([]foundCode, error) {
+// decodeFiles decodes the image files, each payload once (see
+// capture.DecodeFiles).
+func decodeFiles(paths []string) ([]foundCode, error) {
+	codes, err := capture.DecodeFiles(paths...)
 	var found []foundCode
-	var looked []string
-	seen := map[string]bool{}
-	for _, s := range sources {
-		codes, l, err := s.codes()
-		if err != nil {
-			return nil, err
-		}
-		looked = append(looked, l)
-		for _, c := range codes {
-			if !seen[c.Text] {
-				seen[c.Text] = true
-				found = append(found, foundCode{s.name, c})
-			}
-		}
+	for _, c := range codes {
+		found = append(found, foundCode{c.Path, c.Code})
 	}
-	if len(found) == 0 {
-		return nil, fmt.Errorf("%w in %s", capture.ErrNoQR, strings.Join(looked, ", "))
-	}
-	return found, nil
+	return found, err
 }
 
 // stringList is a repeatable string flag.
@@ -98,6 +44,7 @@ type scanOptions struct {
 	clipboard bool
 	region    string
 	add       bool
+	reenrol   reenrolChoice
 	raw       bool
 	json      bool
 }
@@ -113,6 +60,7 @@ func runScan(c *cli, args []string) error {
 	fs.BoolVar(&opt.clipboard, "clipboard", false, "decode the image on the clipboard")
 	fs.StringVar(&opt.region, "region", "", "scan only this part of the screen: `X,Y,W,H` in desktop pixels (X and Y may be negative)")
 	fs.BoolVar(&opt.add, "add", false, "add the accounts found to the vault, after showing each one's current code")
+	reenrolFlags(fs, &opt.reenrol)
 	fs.BoolVar(&opt.raw, "raw", false, "print each decoded payload verbatim, one per line (secrets included)")
 	fs.BoolVar(&opt.json, "json", false, "print what was found as JSON")
 	vf := c.vaultFlags(fs)
@@ -153,14 +101,14 @@ func runScan(c *cli, args []string) error {
 		if opt.region != "" {
 			return usagef("--region is for scanning the screen; it does not go with --image or --clipboard")
 		}
-		var sources []scanSource
-		for _, path := range opt.images {
-			sources = append(sources, imageSource(path))
+		if opt.clipboard && len(opt.images) > 0 {
+			return usagef("scan reads --image files or --clipboard, not both")
 		}
 		if opt.clipboard {
-			sources = append(sources, clipboardSource(ctx))
+			found, err = decodeClipboard(ctx)
+		} else {
+			found, err = decodeFiles(opt.images)
 		}
-		found, err = collectCodes(sources)
 		if errors.Is(err, capture.ErrNoQR) {
 			return exitCodeError{exitNoQR, err}
 		}
@@ -177,15 +125,22 @@ func runScan(c *cli, args []string) error {
 	return nil
 }
 
-// clipboardSource decodes the image on the clipboard.
-func clipboardSource(ctx context.Context) scanSource {
-	return scanSource{name: "clipboard", codes: func() ([]capture.Code, string, error) {
-		img, err := capture.ClipboardImage(ctx)
-		if err != nil {
-			return nil, "", err
-		}
-		return decodeImage("the clipboard", img)
-	}}
+// decodeClipboard decodes the image on the clipboard.
+func decodeClipboard(ctx context.Context) ([]foundCode, error) {
+	img, err := capture.ClipboardImage(ctx)
+	if err != nil {
+		return nil, err
+	}
+	codes, err := capture.Decode(img)
+	if errors.Is(err, capture.ErrNoQR) {
+		b := img.Bounds()
+		return nil, fmt.Errorf("%w in the clipboard image (%d×%d px)", capture.ErrNoQR, b.Dx(), b.Dy())
+	}
+	var found []foundCode
+	for _, code := range codes {
+		found = append(found, foundCode{"clipboard", code})
+	}
+	return found, err
 }
 
 // parseRegion reads --region X,Y,W,H.
@@ -205,24 +160,19 @@ func parseRegion(s string) (image.Rectangle, error) {
 
 // addFound shows the current code of each account found, so the admin can
 // check it against the site before relying on it, and adds the accounts to
-// the vault. One already there is skipped, not replaced. With --raw or
-// --json these messages go to stderr, to keep stdout parseable.
+// the vault. An account already there is skipped; a re-enrolment (same
+// label, new secret) needs --replace or --keep-both. With --raw or --json
+// these messages go to stderr, to keep stdout parseable.
 func (c *cli) addFound(vf *vaultFlags, found []foundCode, opt scanOptions) error {
 	out := c.stdout
 	if opt.raw || opt.json {
 		out = c.stderr
 	}
-	var accts []vault.Account
+	var texts []string
 	for _, f := range found {
-		kind := capture.Classify(f.Text)
-		if kind != capture.OTPAuth && kind != capture.OTPAuthMigration {
-			continue
-		}
-		as, _, err := payloadAccounts(kind, f.Text)
-		if err == nil {
-			accts = append(accts, as...)
-		}
+		texts = append(texts, f.Text)
 	}
+	accts := vault.ReadPayloads(texts...).Accounts
 	if len(accts) == 0 {
 		return errors.New("nothing to add: none of the QR codes found is a usable otpauth account")
 	}
@@ -243,38 +193,25 @@ func (c *cli) addFound(vf *vaultFlags, found []foundCode, opt scanOptions) error
 		return err
 	}
 	defer v.Close()
-	added := 0
-	for _, a := range accts {
-		if err := v.Add(a); errors.Is(err, vault.ErrDuplicate) {
-			fmt.Fprintf(out, "already in the vault, skipped: %s\n", a.Label())
-			continue
-		} else if err != nil {
-			return err
-		}
-		added++
+	plan := v.Plan(accts)
+	for i := range plan {
+		plan[i].CodeShown = true // printed above: an HOTP code counts as used
 	}
-	if added == 0 {
-		return nil
-	}
-	if err := v.Save(); err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "added %d account(s) to %s\n", added, v.Path())
-	return nil
+	return c.addPlan(v, plan, opt.reenrol, out)
 }
 
 // scanJSON is the --json form of one code. Text (the whole payload) is
 // only there with --raw, or for payloads that hold no secret DeskAuth knows
 // of (kind "other").
 type scanJSON struct {
-	Source   string        `json:"source"`
-	Kind     string        `json:"kind"`
-	Bounds   [4]int        `json:"bounds"`
-	Text     string        `json:"text,omitempty"`
-	Accounts []accountJSON `json:"accounts,omitempty"`
-	Skipped  []string      `json:"skipped,omitempty"`
-	Error    string        `json:"error,omitempty"`
-	Note     string        `json:"note,omitempty"`
+	Source  string        `json:"source"`
+	Kind    string        `json:"kind"`
+	Bounds  [4]int        `json:"bounds"`
+	Text    string        `json:"text,omitempty"`
+	Listed  []accountJSON `json:"accounts,omitempty"`
+	Skipped []string      `json:"skipped,omitempty"`
+	Error   string        `json:"error,omitempty"`
+	Note    string        `json:"note,omitempty"`
 }
 
 // printFound prints found codes: payloads with --raw, else one line per
@@ -296,62 +233,68 @@ func (c *cli) printFound(found []foundCode, opt scanOptions) error {
 		return enc.Encode(out)
 	}
 	for _, f := range found {
-		kind := capture.Classify(f.Text)
-		switch kind {
-		case capture.OTPAuth, capture.OTPAuthMigration:
-			accts, skipped, err := payloadAccounts(kind, f.Text)
-			if err != nil {
-				fmt.Fprintf(c.stdout, "%s\t%s\t(unusable: %s)\n", f.source, kind, oneLine(err.Error()))
-			}
-			for _, a := range accts {
-				fmt.Fprintf(c.stdout, "%s\t%s\t%s\n", f.source, kind, maskedAccount(a))
-			}
-			for _, why := range skipped {
-				fmt.Fprintf(c.stdout, "%s\t%s\t(skipped: %s)\n", f.source, kind, oneLine(why))
-			}
-		case capture.PhoneFactor:
-			fmt.Fprintf(c.stdout, "%s\t%s\t%s\n", f.source, kind, capture.PhoneFactorHelp)
-		default:
+		kind := vault.ClassifyPayload(f.Text)
+		if kind == vault.PayloadOther {
 			fmt.Fprintf(c.stdout, "%s\t%s\t%s (not an authenticator code)\n", f.source, kind, quoteIfNeeded(f.Text))
+			continue
+		}
+		p := vault.ReadPayloads(f.Text)
+		for _, a := range p.Accounts {
+			fmt.Fprintf(c.stdout, "%s\t%s\t%s\n", f.source, kind, maskedAccount(a))
+		}
+		for _, n := range p.Notes {
+			fmt.Fprintf(c.stdout, "%s\t%s\t%s\n", f.source, kind, noteText(n))
 		}
 	}
 	return nil
 }
 
 func describeJSON(f foundCode, raw bool) scanJSON {
-	kind := capture.Classify(f.Text)
+	kind := vault.ClassifyPayload(f.Text)
 	b := f.Bounds
 	j := scanJSON{Source: f.source, Kind: kind.String(), Bounds: [4]int{b.Min.X, b.Min.Y, b.Max.X, b.Max.Y}}
-	if raw || kind == capture.Other {
+	if raw || kind == vault.PayloadOther {
 		j.Text = f.Text
+		if kind == vault.PayloadOther {
+			return j
+		}
 	}
-	switch kind {
-	case capture.OTPAuth, capture.OTPAuthMigration:
-		accts, skipped, err := payloadAccounts(kind, f.Text)
-		if err != nil {
-			j.Error = oneLine(err.Error())
+	p := vault.ReadPayloads(f.Text)
+	for _, a := range p.Accounts {
+		j.Listed = append(j.Listed, newAccountJSON(a, false))
+	}
+	for _, n := range p.Notes {
+		switch n.Kind {
+		case vault.NoteUnusable:
+			j.Error = oneLine(n.Err.Error())
+		case vault.NoteSkipped:
+			j.Skipped = append(j.Skipped, noteText(n))
+		default:
+			j.Note = noteText(n)
 		}
-		for _, a := range accts {
-			j.Accounts = append(j.Accounts, newAccountJSON(a, false))
-		}
-		j.Skipped = skipped
-	case capture.PhoneFactor:
-		j.Note = capture.PhoneFactorHelp
 	}
 	return j
 }
 
-// payloadAccounts parses an otpauth:// or otpauth-migration:// payload
-// into accounts, and says which accounts of an export were skipped.
-func payloadAccounts(kind capture.Kind, text string) ([]vault.Account, []string, error) {
-	if kind == capture.OTPAuthMigration {
-		return migrationAccounts(text)
+// phoneFactorHelp explains a phonefactor:// code: Microsoft's own format only
+// works in Microsoft Authenticator, but its setup page can show a standard
+// TOTP code instead.
+const phoneFactorHelp = "this is a Microsoft Authenticator activation code, not a TOTP code: " +
+	"on Microsoft's setup page choose \"I want to use a different authenticator app\" and scan the QR code it shows then"
+
+// noteText words a payload note in one line.
+func noteText(n vault.Note) string {
+	switch n.Kind {
+	case vault.NoteUnusable:
+		return "(unusable: " + oneLine(n.Err.Error()) + ")"
+	case vault.NoteSkipped:
+		return "(skipped: " + n.Label + ": " + oneLine(n.Err.Error()) + ")"
+	case vault.NoteBatch:
+		return fmt.Sprintf("(code %d of %d of a Google Authenticator export: scan the others too)", n.Index+1, n.Size)
+	case vault.NotePhoneFactor:
+		return phoneFactorHelp
 	}
-	a, err := vault.ParseURI(text)
-	if err != nil {
-		return nil, nil, err
-	}
-	return []vault.Account{a}, nil, nil
+	return quoteIfNeeded(n.Text) + " (not an authenticator code)"
 }
 
 // maskedAccount describes an account with its secret replaced by asterisks
@@ -382,14 +325,4 @@ func quoteIfNeeded(s string) string {
 		return s
 	}
 	return strconv.Quote(s)
-}
-
-// migrationAccounts lists the accounts of a Google Authenticator export,
-// and a line for each one it had to skip.
-func migrationAccounts(text string) ([]vault.Account, []string, error) {
-	m, err := vault.ParseMigration(text)
-	if err != nil {
-		return nil, nil, err
-	}
-	return m.Accounts, m.Skipped, nil
 }

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/deskauth/deskauth/vault"
@@ -63,7 +64,7 @@ func runTime(c *cli, args []string) error {
 			OffsetSeconds: seconds(st.Offset), RTTSeconds: seconds(st.RTT)})
 	}
 	fmt.Fprintf(c.stdout, "source:     %s\n", src)
-	fmt.Fprintf(c.stdout, "offset:     %+.3f s (%s)\n", seconds(st.Offset), st.Message())
+	fmt.Fprintf(c.stdout, "offset:     %+.3f s (%s)\n", seconds(st.Offset), statusLine(st))
 	fmt.Fprintf(c.stdout, "round trip: %.3f s\n", seconds(st.RTT))
 	return nil
 }
@@ -109,11 +110,11 @@ func (c *cli) setTimeSource(vf *vaultFlags, value string) error {
 		return err
 	}
 	defer v.Close()
-	v.Settings.TimeSource = ""
+	setting := ""
 	if src.Kind != timesync.None {
-		v.Settings.TimeSource = src.String()
+		setting = src.String()
 	}
-	if err := v.Save(); err != nil {
+	if err := v.UpdateSettings(func(s *vault.Settings) { s.TimeSource = setting }); err != nil {
 		return err
 	}
 	if src.Kind == timesync.None {
@@ -147,37 +148,70 @@ func (c *cli) codeClock(at, timeSource string) (func(vault.Settings) time.Time, 
 		return func(vault.Settings) time.Time { return t }, err
 	}
 	return func(s vault.Settings) time.Time {
-		src := flagSrc
-		if src == nil {
-			saved, err := timesync.ParseSource(s.TimeSource)
-			if err != nil {
-				fmt.Fprintf(c.stderr, "deskauth-cli: warning: the vault's time source: %v; codes use the PC clock\n", err)
-				return c.now()
-			}
-			src = &saved
+		setting := s.TimeSource
+		if flagSrc != nil {
+			setting = flagSrc.String()
 		}
-		if src.Kind == timesync.None {
+		ck, err := timesync.ForSetting(setting, timesync.Options{Clock: c.now})
+		if err != nil {
+			fmt.Fprintf(c.stderr, "deskauth-cli: warning: the vault's time source: %v; codes use the PC clock\n", err)
 			return c.now()
 		}
-		return c.correctedNow(*src)
+		return c.correctedNow(ck)
 	}, nil
 }
 
-// correctedNow checks src once and returns now, corrected when the PC clock
+// correctedNow checks the source once and returns now, corrected when the PC clock
 // is more than timesync.Threshold off. A correction or a failed check is
 // reported on stderr; stdout stays the bare code for scripts.
-func (c *cli) correctedNow(src timesync.Source) time.Time {
-	ck := timesync.NewChecker(src, timesync.Options{Clock: c.now})
+func (c *cli) correctedNow(ck *timesync.Checker) time.Time {
+	if ck.Status().Source.Kind == timesync.None {
+		return c.now()
+	}
 	st, err := ck.Check(context.Background())
 	switch {
 	case err != nil:
 		fmt.Fprintf(c.stderr, "deskauth-cli: warning: %v; codes use the PC clock\n", err)
 	case st.Applied:
-		fmt.Fprintf(c.stderr, "deskauth-cli: %s\n", st.Message())
+		fmt.Fprintf(c.stderr, "deskauth-cli: %s\n", statusLine(st))
 	}
 	return ck.Now()
 }
 
 func seconds(d time.Duration) float64 {
 	return math.Round(d.Seconds()*1000) / 1000
+}
+
+// statusLine words a check's status in one line, such as "PC clock is 42 s
+// behind; codes corrected" or "Time check failed (no answer: connection
+// refused); using the last good offset of 42 s".
+func statusLine(s timesync.Status) string {
+	cause := ""
+	if s.Err != nil {
+		// The source is shown elsewhere; keep the cause short.
+		cause = strings.TrimPrefix(s.Err.Error(), s.Source.String()+": ")
+	}
+	switch s.State() {
+	case timesync.StateNoSource:
+		return "No time source set; codes use the PC clock"
+	case timesync.StateUnchecked:
+		return "Time not checked yet; codes use the PC clock"
+	case timesync.StateFailed:
+		return fmt.Sprintf("Time check failed (%s); using the PC clock", cause)
+	case timesync.StateFailedKeepsOffset:
+		sign := ""
+		if s.Offset < 0 {
+			sign = "-"
+		}
+		return fmt.Sprintf("Time check failed (%s); using the last good offset of %s%s", cause, sign, timesync.HumanDuration(s.Offset))
+	case timesync.StateFailedWasRight:
+		return fmt.Sprintf("Time check failed (%s); the last check found the PC clock right", cause)
+	case timesync.StateCorrected:
+		dir := "behind"
+		if s.Offset < 0 {
+			dir = "ahead"
+		}
+		return fmt.Sprintf("PC clock is %s %s; codes corrected", timesync.HumanDuration(s.Offset), dir)
+	}
+	return fmt.Sprintf("PC clock is right (off by %s)", timesync.HumanDuration(s.Offset))
 }

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -183,6 +184,8 @@ func runAdd(c *cli, args []string) error {
 	period := fs.Int("period", vault.DefaultPeriod, "seconds per code (TOTP)")
 	isHOTP := fs.Bool("hotp", false, "a counter-based (HOTP) account")
 	counter := fs.Uint64("counter", 0, "the HOTP counter of the next code")
+	var reenrol reenrolChoice
+	reenrolFlags(fs, &reenrol)
 	pos, err := c.parse(fs, args)
 	if err != nil {
 		return err
@@ -230,13 +233,25 @@ func runAdd(c *cli, args []string) error {
 		return err
 	}
 	defer v.Close()
-	if err := v.Add(a); err != nil {
+	plan := v.Plan([]vault.Account{a})
+	if plan[0].Outcome == vault.Duplicate {
+		return fmt.Errorf("%w: %s", vault.ErrDuplicate, printable(v.Accounts()[plan[0].Existing].Label()))
+	}
+	if err := reenrol.apply(v, plan); err != nil {
 		return err
 	}
-	if err := v.Save(); err != nil {
+	r, err := v.AddPlanned(plan)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "added %s\n", a.Label())
+	switch {
+	case len(r.Replaced) > 0:
+		fmt.Fprintf(c.stdout, "replaced the secret of %s (re-enrolment)\n", printable(a.Label()))
+	case len(r.Renamed) > 0:
+		fmt.Fprintf(c.stdout, "added %s\n", printable(r.Renamed[0].Label()))
+	default:
+		fmt.Fprintf(c.stdout, "added %s\n", printable(a.Label()))
+	}
 	return nil
 }
 
@@ -254,24 +269,24 @@ func runList(c *cli, args []string) error {
 	defer v.Close()
 	if *asJSON {
 		out := []accountJSON{}
-		for _, a := range v.Accounts {
+		for _, a := range v.Accounts() {
 			out = append(out, newAccountJSON(a, false))
 		}
 		return json.NewEncoder(c.stdout).Encode(out)
 	}
-	if len(v.Accounts) == 0 {
+	if len(v.Accounts()) == 0 {
 		fmt.Fprintln(c.stderr, "the vault has no accounts yet (add one with deskauth-cli add)")
 		return nil
 	}
 	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-	for _, a := range v.Accounts {
+	for _, a := range v.Accounts() {
 		detail := fmt.Sprintf("%s\t%s\t%d digits", a.Kind, a.Algorithm, a.Digits)
 		if a.Kind == vault.HOTP {
 			detail += fmt.Sprintf("\tcounter %d", a.Counter)
 		} else {
 			detail += fmt.Sprintf("\t%ds", a.Period)
 		}
-		fmt.Fprintf(tw, "%s\t%s\n", a.Label(), detail)
+		fmt.Fprintf(tw, "%s\t%s\n", printable(a.Label()), detail)
 	}
 	return tw.Flush()
 }
@@ -292,32 +307,26 @@ func (c *cli) vaultCodes(vf *vaultFlags, query string, clock func(*vault.Vault) 
 	}
 	idx := v.Match(query)
 	if len(idx) == 0 {
-		if len(v.Accounts) == 0 {
-			return errors.New("the vault has no accounts yet (add one with deskauth-cli add)")
-		}
-		return fmt.Errorf("no account matches %q (see deskauth-cli list)", query)
+		return describeMatchError(v, query, vault.ErrNoMatch)
 	}
 	var show []vault.Account
-	advanced := false
 	for _, i := range idx {
-		a := v.Accounts[i]
+		a := v.Accounts()[i]
 		if a.Kind == vault.HOTP {
 			if len(idx) > 1 {
-				fmt.Fprintf(c.stderr, "deskauth-cli: skipped HOTP account %s: name it alone to use its next code\n", a.Label())
+				fmt.Fprintf(c.stderr, "deskauth-cli: skipped HOTP account %s: name it alone to use its next code\n", printable(a.Label()))
 				continue
 			}
-			v.Accounts[i].Advance()
-			advanced = true
+			// The counter moves past the code and is saved before the
+			// code is printed, so a code is never shown twice.
+			if _, err := v.UseCode(i, at); err != nil {
+				return fmt.Errorf("the HOTP counter could not be saved, so no code is shown: %w", err)
+			}
 		}
 		show = append(show, a)
 	}
 	if len(show) == 0 {
 		return errors.New("every matching account is HOTP: name one alone to use its next code")
-	}
-	if advanced {
-		if err := v.Save(); err != nil {
-			return fmt.Errorf("the HOTP counter could not be saved, so no code is shown: %w", err)
-		}
 	}
 	return c.printCodes(show, at, asJSON)
 }
@@ -327,18 +336,11 @@ func pickOne(v *vault.Vault, query string) (int, error) {
 	if strings.TrimSpace(query) == "" {
 		return 0, usagef("name the account (part of its issuer or name)")
 	}
-	idx := v.Match(query)
-	switch len(idx) {
-	case 0:
-		return 0, fmt.Errorf("no account matches %q (see deskauth-cli list)", query)
-	case 1:
-		return idx[0], nil
+	i, err := v.Find(query)
+	if err != nil {
+		return 0, describeMatchError(v, query, err)
 	}
-	var labels []string
-	for _, i := range idx {
-		labels = append(labels, v.Accounts[i].Label())
-	}
-	return 0, fmt.Errorf("%q matches %d accounts (%s): be more specific", query, len(idx), strings.Join(labels, ", "))
+	return i, nil
 }
 
 func runRename(c *cli, args []string) error {
@@ -355,37 +357,21 @@ func runRename(c *cli, args []string) error {
 	if len(pos) != 1 || (!set["issuer"] && !set["name"]) {
 		return usagef("usage: rename QUERY [--issuer NEW] [--name NEW]")
 	}
-	v, err := c.openVault(vf)
-	if err != nil {
-		return err
-	}
-	defer v.Close()
-	i, err := pickOne(v, pos[0])
-	if err != nil {
-		return err
-	}
-	a := v.Accounts[i]
-	old := a.Label()
-	if set["issuer"] {
-		a.Issuer = strings.TrimSpace(*issuer)
-	}
-	if set["name"] {
-		a.Name = strings.TrimSpace(*name)
-	}
-	if a.Issuer == "" && a.Name == "" {
-		return errors.New("the account needs an issuer or a name")
-	}
-	for j, b := range v.Accounts {
-		if j != i && strings.EqualFold(a.Issuer, b.Issuer) && strings.EqualFold(a.Name, b.Name) {
-			return fmt.Errorf("%w: %s", vault.ErrDuplicate, a.Label())
+	return c.editOne(vf, pos[0], func(v *vault.Vault, i int) error {
+		a := v.Accounts()[i]
+		old := a.Label()
+		if set["issuer"] {
+			a.Issuer = *issuer
 		}
-	}
-	v.Accounts[i] = a
-	if err := v.Save(); err != nil {
-		return err
-	}
-	fmt.Fprintf(c.stdout, "renamed %s to %s\n", old, a.Label())
-	return nil
+		if set["name"] {
+			a.Name = *name
+		}
+		if err := v.Rename(i, a.Issuer, a.Name); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stdout, "renamed %s to %s\n", printable(old), printable(v.Accounts()[i].Label()))
+		return nil
+	})
 }
 
 func runRemove(c *cli, args []string) error {
@@ -398,22 +384,51 @@ func runRemove(c *cli, args []string) error {
 	if len(pos) != 1 {
 		return usagef("usage: rm QUERY")
 	}
+	return c.editOne(vf, pos[0], func(v *vault.Vault, i int) error {
+		label := printable(v.Accounts()[i].Label())
+		if err := v.Remove(i); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stdout, "removed %s (the previous vault is kept as %s.bak until the next change)\n", label, v.Path())
+		return nil
+	})
+}
+
+func runMove(c *cli, args []string) error {
+	fs := c.flags("move")
+	vf := c.vaultFlags(fs)
+	by := fs.Int("by", 0, "move the account this many places: negative is up, positive down")
+	pos, err := c.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || *by == 0 {
+		return usagef("usage: move QUERY --by N (N < 0 moves up, N > 0 down)")
+	}
+	return c.editOne(vf, pos[0], func(v *vault.Vault, i int) error {
+		a := v.Accounts()[i]
+		if err := v.Move(i, *by); err != nil {
+			return err
+		}
+		j := slices.IndexFunc(v.Accounts(), a.Equal)
+		fmt.Fprintf(c.stdout, "moved %s to place %d of %d\n", printable(a.Label()), j+1, len(v.Accounts()))
+		return nil
+	})
+}
+
+// editOne opens the vault for editing and hands edit the index of the one
+// account query names.
+func (c *cli) editOne(vf *vaultFlags, query string, edit func(v *vault.Vault, i int) error) error {
 	v, err := c.openVault(vf)
 	if err != nil {
 		return err
 	}
 	defer v.Close()
-	i, err := pickOne(v, pos[0])
+	i, err := pickOne(v, query)
 	if err != nil {
 		return err
 	}
-	label := v.Accounts[i].Label()
-	v.Accounts = append(v.Accounts[:i:i], v.Accounts[i+1:]...)
-	if err := v.Save(); err != nil {
-		return err
-	}
-	fmt.Fprintf(c.stdout, "removed %s (the previous vault is kept as %s.bak until the next change)\n", label, v.Path())
-	return nil
+	return edit(v, i)
 }
 
 func runProtect(c *cli, args []string) error {

@@ -2,8 +2,6 @@ package timesync
 
 import (
 	"context"
-	"fmt"
-	"strings"
 	"sync"
 	"time"
 )
@@ -194,39 +192,56 @@ func (c *Checker) stepped() bool {
 	return drift > stepTolerance || drift < -stepTolerance
 }
 
-// Message is a one-line English summary for a notice, such as
-// "PC clock is 42 s behind; codes corrected" or "Time check failed (no
-// answer: connection refused); using the last good offset of 42 s".
-func (s Status) Message() string {
+// State sums up a Status for the faces, which word it.
+type State int
+
+const (
+	// StateNoSource: no time source is set; codes use the PC clock.
+	StateNoSource State = iota
+	// StateUnchecked: a source is set but no check has finished yet.
+	StateUnchecked
+	// StateRight: the last check found the PC clock within Threshold.
+	StateRight
+	// StateCorrected: the PC clock is off by Offset, which Now adds.
+	StateCorrected
+	// StateFailed: the last check failed (Err) and none ever succeeded;
+	// codes use the PC clock.
+	StateFailed
+	// StateFailedKeepsOffset: the last check failed, and the last good
+	// Offset is still applied.
+	StateFailedKeepsOffset
+	// StateFailedWasRight: the last check failed; the last good one found
+	// the PC clock right.
+	StateFailedWasRight
+)
+
+// State sums the status up.
+func (s Status) State() State {
 	switch {
 	case s.Source.Kind == None:
-		return "No time source set; codes use the PC clock"
+		return StateNoSource
 	case s.Checked.IsZero():
-		return "Time not checked yet; codes use the PC clock"
+		return StateUnchecked
+	case s.Err != nil && s.Good.IsZero():
+		return StateFailed
+	case s.Err != nil && s.Applied:
+		return StateFailedKeepsOffset
 	case s.Err != nil:
-		// The source is shown elsewhere; keep the cause short.
-		cause := strings.TrimPrefix(s.Err.Error(), s.Source.String()+": ")
-		switch {
-		case s.Good.IsZero():
-			return fmt.Sprintf("Time check failed (%s); using the PC clock", cause)
-		case s.Applied:
-			return fmt.Sprintf("Time check failed (%s); using the last good offset of %s%s",
-				cause, sign(s.Offset), humanDuration(s.Offset))
-		}
-		return fmt.Sprintf("Time check failed (%s); the last check found the PC clock right", cause)
+		return StateFailedWasRight
 	case s.Applied:
-		dir := "behind"
-		if s.Offset < 0 {
-			dir = "ahead"
-		}
-		return fmt.Sprintf("PC clock is %s %s; codes corrected", humanDuration(s.Offset), dir)
+		return StateCorrected
 	}
-	return fmt.Sprintf("PC clock is right (off by %s)", humanDuration(s.Offset))
+	return StateRight
 }
 
-func sign(d time.Duration) string {
-	if d < 0 {
-		return "-"
+// ForSetting returns the Checker for a vault's time-source setting, the one
+// clock both faces compute codes with: "" or "none" trusts the PC clock. A
+// setting that does not parse gives a Checker on the PC clock together with
+// the error (wrapping ErrBadSource), so codes still come.
+func ForSetting(setting string, opt Options) (*Checker, error) {
+	src, err := ParseSource(setting)
+	if err != nil {
+		return NewChecker(Source{}, opt), err
 	}
-	return ""
+	return NewChecker(src, opt), nil
 }

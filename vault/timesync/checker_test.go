@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"math"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -39,14 +38,14 @@ func TestCheckerAppliesOnlyAboveThreshold(t *testing.T) {
 	for _, tc := range []struct {
 		offset  time.Duration
 		applied bool
-		msg     string
+		state   State
 	}{
-		{42 * time.Second, true, "PC clock is 42 s behind; codes corrected"},
-		{-7 * time.Second, true, "PC clock is 7 s ahead; codes corrected"},
-		{-(3*time.Minute + 5*time.Second), true, "PC clock is 3 min 5 s ahead; codes corrected"},
-		{3 * time.Second, false, "PC clock is right (off by 3 s)"},
-		{-2 * time.Second, false, "PC clock is right (off by 2 s)"},
-		{0, false, "PC clock is right (off by 0.0 s)"},
+		{42 * time.Second, true, StateCorrected},
+		{-7 * time.Second, true, StateCorrected},
+		{-(3*time.Minute + 5*time.Second), true, StateCorrected},
+		{3 * time.Second, false, StateRight},
+		{-2 * time.Second, false, StateRight},
+		{0, false, StateRight},
 	} {
 		// A frozen fake clock: every reading is the same instant, so the
 		// measured offset is exact and Now is checked to the nanosecond.
@@ -71,8 +70,8 @@ func TestCheckerAppliesOnlyAboveThreshold(t *testing.T) {
 		if got := c.Now(); got.Sub(want).Abs() > time.Millisecond {
 			t.Errorf("%s: Now = %s, want %s", tc.offset, got, want)
 		}
-		if got := st.Message(); got != tc.msg {
-			t.Errorf("%s: message %q, want %q", tc.offset, got, tc.msg)
+		if got := st.State(); got != tc.state {
+			t.Errorf("%s: state %d, want %d", tc.offset, got, tc.state)
 		}
 		if !st.Checked.Equal(frozen) || !st.Good.Equal(frozen) || st.Err != nil {
 			t.Errorf("%s: checked %s good %s err %v", tc.offset, st.Checked, st.Good, st.Err)
@@ -102,9 +101,8 @@ func TestCheckerKeepsLastGoodOffset(t *testing.T) {
 	if d := c.Now().Sub(clock()); math.Abs(d.Seconds()-42) > 1 {
 		t.Errorf("Now - OS clock = %s after a failure, want the last good 42 s", d)
 	}
-	want := "Time check failed (bad answer: the NTP reply has 17 bytes, want at least 48); using the last good offset of 42 s"
-	if got := st.Message(); got != want {
-		t.Errorf("message %q\nwant    %q", got, want)
+	if got := st.State(); got != StateFailedKeepsOffset {
+		t.Errorf("state %d, want StateFailedKeepsOffset", got)
 	}
 
 	// Recovery clears the error and takes the new offset.
@@ -132,17 +130,16 @@ func TestCheckerFailureWithoutGoodOffset(t *testing.T) {
 	if !c.Now().Equal(frozen) {
 		t.Errorf("Now = %s, want the OS clock", c.Now())
 	}
-	want := "Time check failed (bad answer: the NTP reply has 17 bytes, want at least 48); using the PC clock"
-	if got := st.Message(); got != want {
-		t.Errorf("message %q, want %q", got, want)
+	if got := st.State(); got != StateFailed {
+		t.Errorf("state %d, want StateFailed", got)
 	}
 	// A failure after a good check that found the clock right.
 	resp.broken.Store(false)
 	c.Check(context.Background())
 	resp.broken.Store(true)
 	st, _ = c.Check(context.Background())
-	if want := "the last check found the PC clock right"; !strings.Contains(st.Message(), want) {
-		t.Errorf("message %q, want it to say %q", st.Message(), want)
+	if got := st.State(); got != StateFailedWasRight {
+		t.Errorf("state %d, want StateFailedWasRight", got)
 	}
 }
 
@@ -163,11 +160,11 @@ func TestCheckerNone(t *testing.T) {
 	if !c.Now().Equal(frozen) {
 		t.Errorf("Now = %s, want the OS clock", c.Now())
 	}
-	if got, want := st.Message(), "No time source set; codes use the PC clock"; got != want {
-		t.Errorf("message %q, want %q", got, want)
+	if got := st.State(); got != StateNoSource {
+		t.Errorf("state %d, want StateNoSource", got)
 	}
-	if got, want := NewChecker(mustParse(t, "ntp://"), Options{}).Status().Message(), "Time not checked yet; codes use the PC clock"; got != want {
-		t.Errorf("message %q, want %q", got, want)
+	if got := NewChecker(mustParse(t, "ntp://"), Options{}).Status().State(); got != StateUnchecked {
+		t.Errorf("state %d, want StateUnchecked", got)
 	}
 }
 
@@ -191,7 +188,7 @@ func TestCheckerStartLoop(t *testing.T) {
 	go c.Check(ctx) // "Check time now" while the loop runs
 	for i := 0; i < 100; i++ {
 		_ = c.Now()
-		_ = c.Status().Message()
+		_ = c.Status().State()
 	}
 	select {
 	case <-enough:
@@ -224,8 +221,8 @@ func TestHumanDuration(t *testing.T) {
 		{3 * 24 * time.Hour, "3 days"},
 		{-5 * 365 * 24 * time.Hour, "5 years"},
 	} {
-		if got := humanDuration(tc.d); got != tc.want {
-			t.Errorf("humanDuration(%s) = %q, want %q", tc.d, got, tc.want)
+		if got := HumanDuration(tc.d); got != tc.want {
+			t.Errorf("HumanDuration(%s) = %q, want %q", tc.d, got, tc.want)
 		}
 	}
 }
@@ -329,5 +326,24 @@ func TestCheckerRetriesAfterFailure(t *testing.T) {
 		case <-deadline:
 			t.Fatal("no successful retry within 10 s of the source coming back")
 		}
+	}
+}
+
+func TestForSetting(t *testing.T) {
+	frozen := time.Date(2026, 11, 24, 3, 0, 0, 0, time.UTC)
+	opt := Options{Clock: func() time.Time { return frozen }}
+	for _, setting := range []string{"", "none"} {
+		c, err := ForSetting(setting, opt)
+		if err != nil || c.Status().State() != StateNoSource || !c.Now().Equal(frozen) {
+			t.Errorf("ForSetting(%q): state %d, err %v", setting, c.Status().State(), err)
+		}
+	}
+	c, err := ForSetting("ftp://example.com", opt)
+	if !errors.Is(err, ErrBadSource) || c == nil || !c.Now().Equal(frozen) {
+		t.Errorf("a bad setting: err %v, want ErrBadSource and the PC clock", err)
+	}
+	c, err = ForSetting("ntp://127.0.0.1:123", opt)
+	if err != nil || c.Status().State() != StateUnchecked || c.Status().Source.String() != "ntp://127.0.0.1:123" {
+		t.Errorf("ntp setting: state %d, err %v", c.Status().State(), err)
 	}
 }
