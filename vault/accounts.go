@@ -248,8 +248,14 @@ func (v *Vault) UseCode(i int, at time.Time) (string, error) {
 	if i < 0 || i >= len(v.accounts) {
 		return "", ErrNoAccount
 	}
-	code, err := v.accounts[i].Code(at)
-	if err != nil || v.accounts[i].Kind != HOTP {
+	a := v.accounts[i]
+	if a.Kind == HOTP && a.Counter >= MaxCounter {
+		// The next counter would pass the bound (and, near 2^64, wrap to
+		// 0 and hand out old codes again).
+		return "", rangeErr(FieldCounter, strconv.FormatUint(a.Counter+1, 10), 0, MaxCounter)
+	}
+	code, err := a.Code(at)
+	if err != nil || a.Kind != HOTP {
 		return code, err
 	}
 	if err := v.change(func() { v.accounts[i].Advance() }, nil); err != nil {

@@ -50,7 +50,7 @@ func (a Account) CounterAt(at time.Time) uint64 {
 // Code returns the code for the instant at. For HOTP accounts at is ignored and
 // the code for the current counter is returned; Advance moves the counter on.
 func (a Account) Code(at time.Time) (string, error) {
-	if err := a.Validate(); err != nil {
+	if err := a.validateKey(); err != nil {
 		return "", err
 	}
 	if a.Kind != HOTP && at.Unix() < 0 {
@@ -115,7 +115,7 @@ func (a Account) Remaining(at time.Time) time.Duration {
 // Next returns the code that follows the one for at: the next period's code for
 // time-based accounts, the next counter's for HOTP.
 func (a Account) Next(at time.Time) (string, error) {
-	if err := a.Validate(); err != nil {
+	if err := a.validateKey(); err != nil {
 		return "", err
 	}
 	return a.codeFor(a.CounterAt(at) + 1)

@@ -68,7 +68,7 @@ func decodeContents(plain []byte) (*contents, error) {
 		return nil, corruptf("the account data does not parse")
 	}
 	for i, a := range p.Accounts {
-		if err := a.Validate(); err != nil {
+		if err := a.validateKey(); err != nil {
 			return nil, corruptf("account %d is invalid: %v", i+1, err)
 		}
 	}

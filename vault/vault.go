@@ -366,8 +366,8 @@ func (v *Vault) Save() error {
 		return ErrClosed
 	}
 	for i, a := range v.accounts {
-		if err := a.Validate(); err != nil {
-			return fmt.Errorf("account %d (%s): %w", i+1, a.Label(), err)
+		if err := a.validateKey(); err != nil {
+			return fmt.Errorf("account %d: %w", i+1, err)
 		}
 	}
 	if v.lock == nil {
