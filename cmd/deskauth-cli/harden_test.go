@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/deskauth/deskauth/vault"
 	"github.com/rogpeppe/go-internal/testscript"
@@ -89,5 +90,44 @@ func TestTamperedKDFCostRefused(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(path); !bytes.Equal(got, data) {
 		t.Fatal("the file changed")
+	}
+}
+
+// TestOutputHasNoControlBytes (issue 9 #2): a vault saved before labels were
+// checked (testdata/legacy-labels.vault, written by vault's
+// TestLegacyLabelsStillOpen: labels with OSC and CSI sequences, a newline and
+// tab forging a "000000\tGitHub" line, a carriage return and a
+// right-to-left override) still opens, and what list, code, rename and rm
+// print holds no byte below 0x20 but newline and tab, no DEL, no C1 control
+// and no bidi override.
+func TestOutputHasNoControlBytes(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "legacy-labels.vault"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "v.vault")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{vault.EnvVault: path, envPassword: "pw"}
+	for _, args := range [][]string{
+		{"list"}, {"list", "--json"}, {"code", "--at", "2020-05-01T00:00:00Z"}, {"code", "evil"}, {"code", "rtl"},
+		{"code", "--json"}, {"rename", "bob", "--name", "bob"}, {"rm", "evil"}, {"code", "github"},
+	} {
+		code, out, errs := runCLI(t, env, "", args...)
+		if code != 0 {
+			t.Errorf("%v: exit %d: %s", args, code, errs)
+		}
+		for _, s := range []string{out, errs} {
+			for _, r := range s {
+				if r != '\n' && r != '\t' && (unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || bidi(r)) {
+					t.Errorf("%v printed %U: %q", args, r, s)
+					break
+				}
+			}
+		}
+		if strings.Contains(out, "\n000000") {
+			t.Errorf("%v: a label forged a code line: %q", args, out)
+		}
 	}
 }

@@ -143,9 +143,27 @@ func restoreOnInterrupt(fd int, w io.Writer) (stop func()) {
 }
 
 // readLine reads one line from stdin, for "--secret -".
-func (c *cli) readLine() (string, error) {
+func (c *cli) readLine() (string, error) { return c.stdinLine("Secret (Base32): ") }
+
+// stdinArg returns arg, or, when arg is "-", one line of stdin: a URI or
+// secret given as "-" stays out of the process list (/proc/PID/cmdline),
+// which every local user can read. what names it in errors.
+func (c *cli) stdinArg(arg, what, prompt string) (string, error) {
+	if arg != "-" {
+		return arg, nil
+	}
+	s, err := c.stdinLine(prompt)
+	if err != nil {
+		return "", fmt.Errorf("reading the %s from stdin: %v", what, err)
+	}
+	return s, nil
+}
+
+// stdinLine reads one line from stdin; on a terminal it asks with prompt and
+// reads without echo, as for a password.
+func (c *cli) stdinLine(prompt string) (string, error) {
 	if fd, ok := c.terminal(); ok {
-		b, err := c.prompt(fd, "Secret (Base32): ")
+		b, err := c.prompt(fd, prompt)
 		return string(b), err
 	}
 	s := bufio.NewScanner(c.stdin)

@@ -200,7 +200,11 @@ func runAdd(c *cli, args []string) error {
 				return usagef("add takes a URI or --%s and the other fields, not both", f)
 			}
 		}
-		if a, err = vault.ParseURI(pos[0]); err != nil {
+		uri, err := c.stdinArg(pos[0], "URI", "otpauth:// URI: ")
+		if err != nil {
+			return err
+		}
+		if a, err = vault.ParseURI(uri); err != nil {
 			return err
 		}
 	case len(pos) > 1:
@@ -272,7 +276,7 @@ func runList(c *cli, args []string) error {
 		for _, a := range v.Accounts() {
 			out = append(out, newAccountJSON(a, false))
 		}
-		return json.NewEncoder(c.stdout).Encode(out)
+		return json.NewEncoder(jsonOut(c.stdout)).Encode(out)
 	}
 	if len(v.Accounts()) == 0 {
 		fmt.Fprintln(c.stderr, "the vault has no accounts yet (add one with deskauth-cli add)")
