@@ -233,8 +233,12 @@ func scrubSecrets(err error, uri string) error {
 		return err
 	}
 	value := strings.ToUpper(fe.Value)
-	lower := strings.ToLower(uri)
-	for i := strings.Index(lower, "secret"); i >= 0; {
+	// Byte-wise: strings.ToLower would change the length of a URI with
+	// invalid UTF-8, and with it every index.
+	for i := 0; i+len("secret") <= len(uri); i++ {
+		if !strings.EqualFold(uri[i:i+len("secret")], "secret") {
+			continue
+		}
 		rest := strings.TrimLeft(uri[i+len("secret"):], " \t")
 		if len(rest) >= 3 && strings.EqualFold(rest[:3], "%3D") {
 			rest = rest[3:]
@@ -252,11 +256,6 @@ func scrubSecrets(err error, uri string) error {
 				return &c
 			}
 		}
-		next := strings.Index(lower[i+1:], "secret")
-		if next < 0 {
-			break
-		}
-		i += 1 + next
 	}
 	return err
 }
