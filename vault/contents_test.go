@@ -92,3 +92,46 @@ func FuzzDecodeContents(f *testing.F) {
 		sameAccounts(t, q.Accounts, p.Accounts)
 	})
 }
+
+// TestVaultOwnsItsSecrets: Add keeps its own copy of a secret, so Close
+// wipes the vault's copy and not the caller's; a removed or replaced
+// account's secret is wiped once the change is saved.
+func TestVaultOwnsItsSecrets(t *testing.T) {
+	path := newVault(t, Protection{Argon2: testCost, Password: []byte("pw")}, sampleAccounts())
+	v, err := Open(path, pw("pw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	removed := v.Accounts()[1].Secret
+	if err := v.Remove(1); err != nil {
+		t.Fatal(err)
+	}
+	if !allZero(removed) {
+		t.Error("a removed account's secret survives the save")
+	}
+	mine := Account{Issuer: "Mine", Name: "me", Kind: TOTP, Algorithm: SHA1, Digits: 6, Period: 30, Secret: []byte("my own secret bytes!")}
+	if _, err := v.Add(mine); err != nil {
+		t.Fatal(err)
+	}
+	stored := v.Accounts()[len(v.Accounts())-1].Secret
+	re := v.Accounts()[0]
+	old := re.Secret
+	re.Secret = []byte("a new secret for re-enrolment")
+	plan := v.Plan([]Account{re})
+	if plan[0].Outcome != Reenrolment {
+		t.Fatalf("plan %+v", plan[0])
+	}
+	if _, err := v.AddPlanned(plan); err != nil {
+		t.Fatal(err)
+	}
+	if !allZero(old) {
+		t.Error("a replaced secret survives the save")
+	}
+	v.Close()
+	if string(mine.Secret) != "my own secret bytes!" || string(re.Secret) != "a new secret for re-enrolment" {
+		t.Error("Close wiped the caller's copy of a secret")
+	}
+	if !allZero(stored) {
+		t.Error("Close left the vault's copy")
+	}
+}
