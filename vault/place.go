@@ -14,13 +14,27 @@ import (
 // resolvePath follows path once if it is a symbolic link (a vault linked
 // into a sync folder, say), so that every save replaces the link's target
 // and the link itself stays. A path that is not a link, or does not exist,
-// is returned as it is.
-func resolvePath(path string) (string, error) {
+// is returned as it is. A link to nothing is an error, unless creating is
+// set: Create makes the vault where the link points.
+func resolvePath(path string, creating bool) (string, error) {
 	fi, err := os.Lstat(path)
 	if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
 		return path, nil
 	}
 	real, err := filepath.EvalSymlinks(path)
+	if errors.Is(err, fs.ErrNotExist) && creating {
+		target, err := os.Readlink(path)
+		if err != nil {
+			return "", fmt.Errorf("vault: %v", err)
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(path), target)
+		}
+		if fi, err := os.Lstat(target); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			return "", fmt.Errorf("vault: %s links to %s, another link to nothing", path, target)
+		}
+		return target, nil
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", fmt.Errorf("no vault at %s: it is a link to a file that does not exist: %w", path, fs.ErrNotExist)
 	}

@@ -164,7 +164,7 @@ func Open(path string, u Unlocker) (*Vault, error) { return open(path, u, true) 
 func Read(path string, u Unlocker) (*Vault, error) { return open(path, u, false) }
 
 func open(link string, u Unlocker, hold bool) (*Vault, error) {
-	path, err := resolvePath(link)
+	path, err := resolvePath(link, false)
 	if err != nil {
 		return nil, err
 	}
@@ -272,7 +272,7 @@ func (v *Vault) unlock(h *header, u Unlocker) ([]byte, error) {
 // returns it open (locked). It refuses to replace an existing file, so a
 // damaged vault is never silently swapped for an empty one.
 func Create(link string, p Protection) (*Vault, error) {
-	path, err := resolvePath(link)
+	path, err := resolvePath(link, true)
 	if err != nil {
 		return nil, err
 	}
@@ -543,7 +543,7 @@ func (v *Vault) Close() error {
 // RestoreBackup replaces a damaged vault file with its intact backup. The
 // damaged file is kept as path+".damaged" rather than deleted.
 func RestoreBackup(link string) error {
-	path, err := resolvePath(link)
+	path, err := resolvePath(link, false)
 	if err != nil {
 		return err
 	}
