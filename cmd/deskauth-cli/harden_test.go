@@ -4,55 +4,16 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 	"unicode"
 
+	"github.com/deskauth/deskauth/internal/testenv"
 	"github.com/deskauth/deskauth/vault"
-	"github.com/rogpeppe/go-internal/testscript"
 )
-
-// scriptCmds are the testscript commands beyond the built-in ones.
-var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
-	// exits N PROGRAM [ARGS...] runs PROGRAM like exec, and fails unless it
-	// exits with status N exactly (! exec accepts any failure).
-	"exits": func(ts *testscript.TestScript, neg bool, args []string) {
-		if neg || len(args) < 2 {
-			ts.Fatalf("usage: exits STATUS PROGRAM [ARGS...]")
-		}
-		want, err := strconv.Atoi(args[0])
-		if err != nil {
-			ts.Fatalf("exits: bad status %q", args[0])
-		}
-		got := 0
-		if err := ts.Exec(args[1], args[2:]...); err != nil {
-			var ee *exec.ExitError
-			if !errors.As(err, &ee) {
-				ts.Fatalf("%s: %v", args[1], err)
-			}
-			got = ee.ExitCode()
-		}
-		if got != want {
-			ts.Fatalf("%s exited with status %d, want %d", args[1], got, want)
-		}
-	},
-}
-
-// runCLI runs deskauth-cli in process with env as its whole environment.
-func runCLI(t *testing.T, env map[string]string, stdin string, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	c := &cli{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb,
-		getenv: func(k string) string { return env[k] }, now: time.Now}
-	code = run(args, c)
-	return code, out.String(), errb.String()
-}
 
 // TestTamperedKDFCostRefused (issue 9 #6): a header whose Argon2id cost was
 // raised to t=20, 1 GiB, p=64, with the trailer recomputed, took 13 s and
@@ -62,7 +23,7 @@ func TestTamperedKDFCostRefused(t *testing.T) {
 	cheapArgon2(t)
 	path := filepath.Join(t.TempDir(), "v.vault")
 	env := map[string]string{vault.EnvVault: path, envPassword: "pw"}
-	if code, _, errs := runCLI(t, env, "", "init"); code != 0 {
+	if code, _, errs := testenv.RunCLI(cliMain(time.Now), env, "init"); code != 0 {
 		t.Fatalf("init: %d %s", code, errs)
 	}
 	data, err := os.ReadFile(path)
@@ -82,7 +43,7 @@ func TestTamperedKDFCostRefused(t *testing.T) {
 	}
 	for _, args := range [][]string{{"list"}, {"code"}, {"add", "--issuer", "x", "--secret", "JBSWY3DPEHPK3PXP"}} {
 		start := time.Now()
-		code, _, errs := runCLI(t, env, "", args...)
+		code, _, errs := testenv.RunCLI(cliMain(time.Now), env, args...)
 		if code != 1 || !strings.Contains(errs, "vault file is damaged: Argon2id time cost 20 is outside 1..12") {
 			t.Errorf("%v: exit %d, stderr %q", args, code, errs)
 		}
@@ -114,7 +75,7 @@ func TestOutputHasNoControlBytes(t *testing.T) {
 		{"list"}, {"list", "--json"}, {"code", "--at", "2020-05-01T00:00:00Z"}, {"code", "evil"}, {"code", "rtl"},
 		{"code", "--json"}, {"rename", "bob", "--name", "bob"}, {"rm", "evil"}, {"code", "github"},
 	} {
-		code, out, errs := runCLI(t, env, "", args...)
+		code, out, errs := testenv.RunCLI(cliMain(time.Now), env, args...)
 		if code != 0 {
 			t.Errorf("%v: exit %d: %s", args, code, errs)
 		}

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/deskauth/deskauth/internal/testenv"
 	"github.com/deskauth/deskauth/vault/keystore"
 	"golang.org/x/sys/unix"
 )
@@ -79,8 +80,8 @@ func typeAtPrompts(t *testing.T, args []string, lines ...string) (int, string, s
 	var stdout, stderr syncBuffer
 	done := make(chan int)
 	go func() {
-		done <- run(args, &cli{stdin: slave, stdout: &stdout, stderr: &stderr,
-			getenv: func(string) string { return "" }, now: time.Now})
+		done <- cliMain(time.Now)(args, testenv.Stdio{Stdin: slave, Stdout: &stdout, Stderr: &stderr,
+			Getenv: func(string) string { return "" }})
 	}()
 	echoOff := func() bool {
 		tio, err := unix.IoctlGetTermios(int(slave.Fd()), unix.TCGETS)
@@ -169,7 +170,7 @@ func TestPromptHelper(t *testing.T) {
 func TestCtrlCRestoresEcho(t *testing.T) {
 	cheapArgon2(t)
 	path := filepath.Join(t.TempDir(), "v.vault")
-	if code, _, errs := runCLI(t, map[string]string{envPassword: "pw"}, "", "init", "--vault", path); code != 0 {
+	if code, _, errs := testenv.RunCLI(cliMain(time.Now), map[string]string{envPassword: "pw"}, "init", "--vault", path); code != 0 {
 		t.Fatalf("init: %s", errs)
 	}
 	for _, args := range []string{"init --vault " + path + ".new", "list --vault " + path} {
