@@ -10,7 +10,7 @@ BIN := bin
 GUI_PKGS := ./app/... ./cmd/deskauth
 CORE_PKGS = $(shell $(GO) list ./... | grep -v -e '/app' -e '/cmd/deskauth$$')
 
-.PHONY: all deps build run test test-go test-integration bench clean windows
+.PHONY: all deps build run test test-go test-integration bench fuzz clean windows
 .PHONY: dist dist-windows dist-linux dist-macos dist-checksums dist-manifests test-dist
 
 all: build
@@ -46,6 +46,13 @@ test-integration:
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchtime 20x ./vault/... ./capture/...
 	@set -e; for b in bench/*.sh; do [ -e "$$b" ] || continue; echo "== $$b"; bash "$$b"; done
+
+# Every fuzzer in the repository (found by go test -list), FUZZTIME each:
+#   make fuzz                 60 s per fuzzer
+#   make fuzz FUZZTIME=10m    before a release
+FUZZTIME ?= 60s
+fuzz:
+	FUZZTIME=$(FUZZTIME) scripts/fuzz.sh
 
 clean:
 	rm -rf $(BIN)

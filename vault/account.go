@@ -1,9 +1,13 @@
 package vault
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Kind is the kind of one-time code an account produces.
@@ -38,6 +42,16 @@ const (
 	MaxDigits = 10
 	// MaxPeriod bounds the period of time-based accounts (one hour).
 	MaxPeriod = 3600
+	// MaxSecretLen bounds a decoded secret, in bytes. Real ones are 10 to
+	// 64 bytes (RFC 4226 asks for at least 16 and recommends 20; a SHA512
+	// key fills 64); HMAC hashes anything longer than a block anyway.
+	MaxSecretLen = 256
+	// MaxCounter bounds an HOTP counter: the largest integer a JSON number
+	// holds exactly in every language, so exports stay exact, and far from
+	// 2^64, so advancing it can never wrap to 0.
+	MaxCounter = 1<<53 - 1
+	// MaxLabelLen bounds the issuer and the name, in bytes.
+	MaxLabelLen = 256
 )
 
 // ErrInvalidAccount is wrapped by every error that rejects an account's fields:
@@ -80,9 +94,63 @@ func NewAccount(issuer, name, secret string) (Account, error) {
 	return a, a.Validate()
 }
 
-// Validate reports whether the account can produce codes. Its errors wrap
-// ErrInvalidAccount and never contain the secret.
+// Validate reports whether the account may enter the vault: it can produce
+// codes, its issuer and name are printable UTF-8 of at most MaxLabelLen
+// bytes (no control characters, line separators or bidirectional
+// overrides, which could rewrite a terminal or forge a line of output), its
+// secret is at most MaxSecretLen bytes and its counter at most MaxCounter.
+// Its errors are *FieldError (matching ErrInvalidAccount) and never contain
+// the secret.
 func (a Account) Validate() error {
+	if err := a.validateKey(); err != nil {
+		return err
+	}
+	if len(a.Secret) > MaxSecretLen {
+		return &FieldError{Field: FieldSecret, Reason: ReasonTooLong, Max: MaxSecretLen}
+	}
+	if a.Kind == HOTP && a.Counter > MaxCounter {
+		return rangeErr(FieldCounter, strconv.FormatUint(a.Counter, 10), 0, MaxCounter)
+	}
+	if err := validateLabel(FieldIssuer, a.Issuer); err != nil {
+		return err
+	}
+	return validateLabel(FieldName, a.Name)
+}
+
+// validateLabel applies Validate's rule to an issuer or a name.
+func validateLabel(f Field, s string) error {
+	if !utf8.ValidString(s) {
+		return &FieldError{Field: f, Reason: ReasonInvalidUTF8}
+	}
+	if len(s) > MaxLabelLen {
+		return &FieldError{Field: f, Reason: ReasonTooLong, Value: strconv.Itoa(len(s)), Max: MaxLabelLen}
+	}
+	for _, r := range s {
+		if unprintable(r) {
+			return &FieldError{Field: f, Reason: ReasonControl, Value: fmt.Sprintf("U+%04X", r)}
+		}
+	}
+	return nil
+}
+
+// unprintable reports the characters no label may hold: C0 and C1 controls
+// and DEL, the line and paragraph separators, and the bidirectional
+// embeddings, overrides and isolates ("Trojan Source").
+func unprintable(r rune) bool {
+	switch {
+	case unicode.IsControl(r), r == '\u2028', r == '\u2029', r == '\u200e', r == '\u200f':
+		return true
+	case '\u202a' <= r && r <= '\u202e', '\u2066' <= r && r <= '\u2069':
+		return true
+	}
+	return false
+}
+
+// validateKey is what computing codes needs. Accounts read from a vault file
+// are held to it only, so a vault saved before Validate's label and length
+// rules existed still opens, shows codes and saves (and the CLI escapes
+// what it prints).
+func (a Account) validateKey() error {
 	if len(a.Secret) == 0 {
 		return fieldErr(FieldSecret, ReasonMissing, "")
 	}
@@ -127,5 +195,5 @@ func (a Account) Label() string {
 func (a Account) Equal(b Account) bool {
 	return a.Issuer == b.Issuer && a.Name == b.Name && a.Kind == b.Kind &&
 		a.Algorithm == b.Algorithm && a.Digits == b.Digits && a.Period == b.Period &&
-		a.Counter == b.Counter && string(a.Secret) == string(b.Secret)
+		a.Counter == b.Counter && bytes.Equal(a.Secret, b.Secret)
 }

@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"slices"
@@ -157,9 +158,11 @@ func (v *Vault) AddPlanned(plan []Planned) (AddReport, error) {
 			case p.Outcome == Duplicate || (p.Outcome == Reenrolment && p.Choice == Skip):
 				r.Skipped = append(r.Skipped, a)
 			case p.Outcome == Reenrolment && p.Choice == Replace:
+				a.Secret = bytes.Clone(a.Secret) // the vault's own copy, wiped by Close
 				v.accounts[p.Existing] = a
 				r.Replaced = append(r.Replaced, a)
 			default:
+				a.Secret = bytes.Clone(a.Secret)
 				renamed := v.freeName(&a)
 				v.accounts = append(v.accounts, a)
 				if p.Outcome == Reenrolment || renamed {
@@ -248,8 +251,14 @@ func (v *Vault) UseCode(i int, at time.Time) (string, error) {
 	if i < 0 || i >= len(v.accounts) {
 		return "", ErrNoAccount
 	}
-	code, err := v.accounts[i].Code(at)
-	if err != nil || v.accounts[i].Kind != HOTP {
+	a := v.accounts[i]
+	if a.Kind == HOTP && a.Counter >= MaxCounter {
+		// The next counter would pass the bound (and, near 2^64, wrap to
+		// 0 and hand out old codes again).
+		return "", rangeErr(FieldCounter, strconv.FormatUint(a.Counter+1, 10), 0, MaxCounter)
+	}
+	code, err := a.Code(at)
+	if err != nil || a.Kind != HOTP {
 		return code, err
 	}
 	if err := v.change(func() { v.accounts[i].Advance() }, nil); err != nil {
@@ -274,14 +283,32 @@ func (v *Vault) change(edit func(), changed func() bool) error {
 	accounts, settings := slices.Clone(v.accounts), v.Settings
 	edit()
 	if changed != nil && !changed() {
+		wipeDropped(v.accounts, accounts)
 		v.accounts, v.Settings = accounts, settings
 		return nil
 	}
 	if err := v.Save(); err != nil {
+		wipeDropped(v.accounts, accounts)
 		v.accounts, v.Settings = accounts, settings
 		return err
 	}
+	wipeDropped(accounts, v.accounts)
 	return nil
+}
+
+// wipeDropped zeroes the secrets of the accounts in from whose secret is not
+// (the same memory) in any account of kept: a removed or replaced account's
+// key once its removal is saved, or the vault's copies of accounts a failed
+// change added.
+func wipeDropped(from, kept []Account) {
+	for _, a := range from {
+		if len(a.Secret) == 0 || slices.ContainsFunc(kept, func(b Account) bool {
+			return len(b.Secret) > 0 && &b.Secret[0] == &a.Secret[0]
+		}) {
+			continue
+		}
+		wipe(a.Secret)
+	}
 }
 
 // Match returns the indexes of the accounts whose label contains query,

@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"bytes"
 	"io/fs"
 
 	"errors"
@@ -14,8 +15,7 @@ import (
 // openSample creates a password vault holding sampleAccounts and opens it.
 func openSample(t *testing.T) *Vault {
 	t.Helper()
-	cheapKDF(t)
-	path := newVault(t, Protection{Password: []byte("pw")}, sampleAccounts())
+	path := newVault(t, Protection{Argon2: testCost, Password: []byte("pw")}, sampleAccounts())
 	v, err := Open(path, pw("pw"))
 	if err != nil {
 		t.Fatal(err)
@@ -32,7 +32,12 @@ func reopen(t *testing.T, v *Vault) []Account {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	return r.Accounts()
+	// Close wipes the secrets, so the caller gets copies.
+	out := slices.Clone(r.Accounts())
+	for i := range out {
+		out[i].Secret = bytes.Clone(out[i].Secret)
+	}
+	return out
 }
 
 // breakSaves makes the next Save fail with ErrChangedOnDisk, as when a sync
@@ -262,9 +267,8 @@ func TestAddInvalidChangesNothing(t *testing.T) {
 // On a vault with both slots, a typed password decides: a wrong one fails
 // even though the OS key store could open the vault.
 func TestPasswordOnlyAndSlots(t *testing.T) {
-	cheapKDF(t)
 	store := keystore.NewMemory()
-	path := newVault(t, Protection{Password: []byte("pw"), Store: store}, sampleAccounts())
+	path := newVault(t, Protection{Argon2: testCost, Password: []byte("pw"), Store: store}, sampleAccounts())
 	if pw, os, err := Slots(path); err != nil || !pw || !os {
 		t.Fatalf("Slots = %v %v %v, want both", pw, os, err)
 	}

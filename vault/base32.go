@@ -17,6 +17,11 @@ const base32Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 //
 // Errors wrap ErrInvalidAccount and never quote the secret.
 func DecodeSecret(s string) ([]byte, error) {
+	// Text far longer than any key's Base32 (with separators) is refused
+	// before it is copied or decoded: a 6.5 MB "secret" is not a key.
+	if len(s) > 8*MaxSecretLen {
+		return nil, &FieldError{Field: FieldSecret, Reason: ReasonTooLong, Max: MaxSecretLen}
+	}
 	clean := cleanSecret(s)
 	if clean == "" {
 		return nil, fieldErr(FieldSecret, ReasonMissing, "")
@@ -39,6 +44,10 @@ func DecodeSecret(s string) ([]byte, error) {
 	}
 	if len(out) == 0 {
 		return nil, fieldErr(FieldSecret, ReasonTooShort, "")
+	}
+	if len(out) > MaxSecretLen {
+		wipe(out)
+		return nil, &FieldError{Field: FieldSecret, Reason: ReasonTooLong, Max: MaxSecretLen}
 	}
 	return out, nil
 }

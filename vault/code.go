@@ -1,46 +1,40 @@
 package vault
 
 import (
+	"crypto/hmac"
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
-	"encoding/base32"
-	"fmt"
+	"encoding/binary"
 	"hash"
+	"strconv"
 	"strings"
 	"time"
-
-	"github.com/pquerna/otp"
-	"github.com/pquerna/otp/hotp"
 )
 
-// hash maps an Algorithm to pquerna/otp's. Names are matched without regard
-// to case, so "sha256" from a sloppy URI works; anything else, MD5 included, is
-// refused.
-func (alg Algorithm) hash() (otp.Algorithm, error) {
+// hash returns the constructor of the algorithm's hash. Names are matched
+// without regard to case, so "sha256" from a sloppy URI works; anything else,
+// MD5 included, is refused.
+func (alg Algorithm) hash() (func() hash.Hash, error) {
 	switch Algorithm(strings.ToUpper(string(alg))) {
 	case SHA1:
-		return otp.AlgorithmSHA1, nil
+		return sha1.New, nil
 	case SHA256:
-		return otp.AlgorithmSHA256, nil
+		return sha256.New, nil
 	case SHA512:
-		return otp.AlgorithmSHA512, nil
+		return sha512.New, nil
 	}
-	return 0, fieldErr(FieldAlgorithm, ReasonUnknown, string(alg))
+	return nil, fieldErr(FieldAlgorithm, ReasonUnknown, string(alg))
 }
 
 // New returns the hash.Hash for the algorithm; it panics on an unsupported
 // algorithm, so call it only on a validated account.
 func (alg Algorithm) New() hash.Hash {
-	switch Algorithm(strings.ToUpper(string(alg))) {
-	case SHA256:
-		return sha256.New()
-	case SHA512:
-		return sha512.New()
-	case SHA1:
-		return sha1.New()
+	h, err := alg.hash()
+	if err != nil {
+		panic("vault: unsupported algorithm " + string(alg))
 	}
-	panic("vault: unsupported algorithm " + string(alg))
+	return h()
 }
 
 // Counter returns the moving factor for the instant at: the HOTP counter for
@@ -56,7 +50,7 @@ func (a Account) CounterAt(at time.Time) uint64 {
 // Code returns the code for the instant at. For HOTP accounts at is ignored and
 // the code for the current counter is returned; Advance moves the counter on.
 func (a Account) Code(at time.Time) (string, error) {
-	if err := a.Validate(); err != nil {
+	if err := a.validateKey(); err != nil {
 		return "", err
 	}
 	if a.Kind != HOTP && at.Unix() < 0 {
@@ -65,22 +59,46 @@ func (a Account) Code(at time.Time) (string, error) {
 	return a.codeFor(a.CounterAt(at))
 }
 
-// codeFor computes the code for a given moving factor; the account must be valid.
+// steamChars are the 26 characters of a Steam Guard code.
+const steamChars = "23456789BCDFGHJKMNPQRTVWXY"
+
+// codeFor computes the code for a given moving factor (RFC 4226 section 5.3,
+// and Steam's alphabet); the account must be valid. It works on the raw key
+// in place: the code shown every second makes no copy of the secret (HMAC
+// keeps its own padded copy, which is garbage after the call).
 func (a Account) codeFor(counter uint64) (string, error) {
-	alg, _ := a.Algorithm.hash()
-	opts := hotp.ValidateOpts{Digits: otp.Digits(a.Digits), Algorithm: alg}
-	if a.Kind == Steam {
-		opts.Encoder = otp.EncoderSteam
-	}
-	// pquerna/otp takes the key as Base32 text; re-encoding the raw key is
-	// exact, whatever odd form the admin typed it in.
-	secret := base32.StdEncoding.EncodeToString(a.Secret)
-	code, err := hotp.GenerateCodeCustom(secret, counter, opts)
+	newHash, err := a.Algorithm.hash()
 	if err != nil {
-		// Never wrap err: it could quote the key.
-		return "", fmt.Errorf("vault: computing the code failed")
+		return "", err
 	}
-	return code, nil
+	if a.Digits < 1 || a.Digits > MaxDigits {
+		return "", rangeErr(FieldDigits, strconv.Itoa(a.Digits), MinDigits, MaxDigits)
+	}
+	mac := hmac.New(newHash, a.Secret)
+	var msg [8]byte
+	binary.BigEndian.PutUint64(msg[:], counter)
+	mac.Write(msg[:])
+	var buf [sha512.Size]byte
+	sum := mac.Sum(buf[:0])
+	off := sum[len(sum)-1] & 0x0f
+	value := binary.BigEndian.Uint32(sum[off:]) & 0x7fffffff
+	wipe(sum)
+	var out [MaxDigits]byte
+	code := out[:a.Digits]
+	if a.Kind == Steam {
+		for i := range code {
+			code[i] = steamChars[value%uint32(len(steamChars))]
+			value /= uint32(len(steamChars))
+		}
+		return string(code), nil
+	}
+	// Right to left, zero-padded: value mod 10^digits (a 31-bit value has at
+	// most 10 digits, so for 10 the whole value).
+	for i := len(code) - 1; i >= 0; i-- {
+		code[i] = byte('0' + value%10)
+		value /= 10
+	}
+	return string(code), nil
 }
 
 // Remaining returns how long the code for at stays valid: the time left in its
@@ -97,7 +115,7 @@ func (a Account) Remaining(at time.Time) time.Duration {
 // Next returns the code that follows the one for at: the next period's code for
 // time-based accounts, the next counter's for HOTP.
 func (a Account) Next(at time.Time) (string, error) {
-	if err := a.Validate(); err != nil {
+	if err := a.validateKey(); err != nil {
 		return "", err
 	}
 	return a.codeFor(a.CounterAt(at) + 1)

@@ -8,7 +8,10 @@
 //
 // Open or Create a vault, change Accounts and Settings, then Save: a save never
 // loses the previous content (it is written beside the file, checked, and
-// renamed over it, and the old file is kept as a .bak). Close wipes the keys.
+// renamed over it, and the old file is kept as a .bak). Close wipes the keys
+// and the secrets. A password slot's Argon2id cost is per vault
+// (Protection.Argon2); costs a crafted header asks for are bounded before any
+// key derivation runs.
 //
 // vault never imports a GUI toolkit: the app package shows what vault computes.
 package vault

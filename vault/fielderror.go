@@ -37,6 +37,9 @@ const (
 	ReasonSteam       Reason = "steam"        // Steam accounts have 5 characters and use SHA1
 	ReasonBefore1970  Reason = "before-1970"  // the time precedes the Unix epoch
 	ReasonLength      Reason = "length"       // a code of the wrong length: Value characters, where Min are wanted
+	ReasonControl     Reason = "control"      // a control, line-separator or bidi character (Value: "U+001B")
+	ReasonInvalidUTF8 Reason = "invalid-utf8" // text that is not valid UTF-8
+	ReasonTooLong     Reason = "too-long"     // longer than Max bytes (Value: the length, when it may be shown)
 )
 
 // FieldError is the typed error for an account or URI that cannot be used. It
@@ -79,11 +82,11 @@ func (e *FieldError) describe() string {
 	case ReasonUnknown:
 		switch e.Field {
 		case FieldKind:
-			return fmt.Sprintf("unknown type %q (want totp, hotp or steam)", e.Value)
+			return fmt.Sprintf("unknown type%s (want totp, hotp or steam)", e.quoted())
 		case FieldAlgorithm:
-			return fmt.Sprintf("unsupported algorithm %q (want SHA1, SHA256 or SHA512)", e.Value)
+			return fmt.Sprintf("unsupported algorithm%s (want SHA1, SHA256 or SHA512)", e.quoted())
 		}
-		return fmt.Sprintf("unknown %s %q", e.Field, e.Value)
+		return fmt.Sprintf("unknown %s%s", e.Field, e.quoted())
 	case ReasonUnsupported:
 		return fmt.Sprintf("unsupported %s %s", e.Field, e.Value)
 	case ReasonNotBase32:
@@ -91,17 +94,38 @@ func (e *FieldError) describe() string {
 	case ReasonTooShort:
 		return "the secret is too short to be a key"
 	case ReasonNotNumber:
-		return fmt.Sprintf("%s %q is not a whole number", e.Field, e.Value)
+		return fmt.Sprintf("%s%s is not a whole number", e.Field, e.quoted())
 	case ReasonRange:
+		if e.Value == "" {
+			return fmt.Sprintf("%s must be between %d and %d", e.Field, e.Min, e.Max)
+		}
 		return fmt.Sprintf("%s must be between %d and %d, not %s", e.Field, e.Min, e.Max, e.Value)
 	case ReasonSteam:
 		return "a Steam account has 5 characters and uses SHA1"
 	case ReasonBefore1970:
 		return fmt.Sprintf("time %s is before 1970", e.Value)
+	case ReasonControl:
+		return fmt.Sprintf("the %s holds a control character (%s); type it again without it", e.Field, e.Value)
+	case ReasonInvalidUTF8:
+		return fmt.Sprintf("the %s is not valid UTF-8 text", e.Field)
+	case ReasonTooLong:
+		if e.Value == "" {
+			return fmt.Sprintf("the %s is longer than %d bytes", e.Field, e.Max)
+		}
+		return fmt.Sprintf("the %s is %s bytes long (at most %d)", e.Field, e.Value, e.Max)
 	case ReasonLength:
 		return fmt.Sprintf("the code has %s characters; this account's codes have %d", e.Value, e.Min)
 	}
 	return fmt.Sprintf("%s: %s", e.Field, e.Reason)
+}
+
+// quoted is " \"Value\"", or nothing when the value was withheld (it
+// touched a secret).
+func (e *FieldError) quoted() string {
+	if e.Value == "" {
+		return ""
+	}
+	return fmt.Sprintf(" %q", e.Value)
 }
 
 // fieldErr builds a FieldError; value is clipped so a pasted page never

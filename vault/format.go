@@ -38,28 +38,39 @@ const (
 	kdfArgon2id byte = 1
 )
 
-// kdfParams are the Argon2id parameters of a password slot. Memory is in KiB,
-// as argon2.IDKey takes it.
-type kdfParams struct {
+// Argon2Cost is the work factor of a password slot's key derivation
+// (Argon2id): Time passes over Memory KiB in Threads lanes. It is stored in
+// the slot, so a vault opens whatever accepted cost wrote it.
+type Argon2Cost struct {
 	Time    uint32
-	Memory  uint32
+	Memory  uint32 // KiB, as argon2.IDKey takes it
 	Threads uint8
 }
 
-// DefaultKDF is the Argon2id cost of a new password slot: t=3, m=64 MiB, p=4.
-var defaultKDF = kdfParams{Time: 3, Memory: 64 << 10, Threads: 4}
+// defaultKDF is the Argon2id cost of a new password slot: t=3, m=64 MiB, p=4.
+var defaultKDF = Argon2Cost{Time: 3, Memory: 64 << 10, Threads: 4}
 
-// kdfLimits bound the parameters accepted on read, so a crafted file cannot
-// make Open allocate gigabytes or spin for minutes before the password check.
+// kdfLimits bound the costs accepted on read (and written), so a crafted
+// header cannot make Open allocate gigabytes or spin for seconds before the
+// password check. Work is Time × Memory: what decides the time on one core.
 type kdfLimits struct {
 	MaxTime   uint32
 	MaxMemory uint32 // KiB
 	MaxThread uint8
+	MaxWork   uint64 // Time × Memory, in KiB passes
 }
 
-var readLimits = kdfLimits{MaxTime: 20, MaxMemory: 1 << 20, MaxThread: 64}
+// readLimits allow four times the default's memory, work and lanes. The worst
+// accepted header (BenchmarkWorstAcceptedHeader: t=3, 256 MiB, one lane, so
+// no second core helps) costs about 4× a default unlock on one core.
+var readLimits = kdfLimits{
+	MaxTime:   4 * defaultKDF.Time,
+	MaxMemory: 4 * defaultKDF.Memory,
+	MaxThread: 4 * defaultKDF.Threads,
+	MaxWork:   4 * uint64(defaultKDF.Time) * uint64(defaultKDF.Memory),
+}
 
-func (p kdfParams) check(l kdfLimits) error {
+func (p Argon2Cost) check(l kdfLimits) error {
 	switch {
 	case p.Time < 1 || p.Time > l.MaxTime:
 		return corruptf("Argon2id time cost %d is outside 1..%d", p.Time, l.MaxTime)
@@ -67,16 +78,22 @@ func (p kdfParams) check(l kdfLimits) error {
 		return corruptf("Argon2id parallelism %d is outside 1..%d", p.Threads, l.MaxThread)
 	case p.Memory < 8*uint32(p.Threads) || p.Memory > l.MaxMemory:
 		return corruptf("Argon2id memory %d KiB is outside %d..%d", p.Memory, 8*uint32(p.Threads), l.MaxMemory)
+	case uint64(p.Time)*uint64(p.Memory) > l.MaxWork:
+		return corruptf("Argon2id work t=%d × m=%d KiB exceeds %d", p.Time, p.Memory, l.MaxWork)
 	}
 	return nil
 }
 
 // passwordSlot wraps the master key with a key derived from the password.
 type passwordSlot struct {
-	KDF     kdfParams
+	KDF     Argon2Cost
 	Salt    [saltLen]byte
 	Nonce   [nonceLen]byte
 	Wrapped []byte // sealed master key, wrappedLen bytes
+}
+
+func (s *passwordSlot) equal(o *passwordSlot) bool {
+	return s.KDF == o.KDF && s.Salt == o.Salt && s.Nonce == o.Nonce && bytes.Equal(s.Wrapped, o.Wrapped)
 }
 
 // osSlot holds the blob a keystore.Store returned for the master key.

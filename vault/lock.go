@@ -2,6 +2,8 @@ package vault
 
 import (
 	"fmt"
+	"io/fs"
+	"os"
 
 	"github.com/gofrs/flock"
 )
@@ -13,10 +15,16 @@ import (
 
 func lockPath(path string) string { return path + ".lock" }
 
+// The lock file is opened without following a symbolic link (noFollow): a
+// link planted in its place by another user must not make DeskAuth create or
+// open the file it points to.
 func acquireLock(path string) (*flock.Flock, error) {
-	l := flock.New(lockPath(path), flock.SetPermissions(0o600))
+	l := flock.New(lockPath(path), flock.SetPermissions(0o600), flock.SetFlag(os.O_CREATE|os.O_RDONLY|noFollow))
 	ok, err := l.TryLock()
 	if err != nil {
+		if fi, lerr := os.Lstat(lockPath(path)); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			return nil, fmt.Errorf("vault: cannot lock %s: %s is a symbolic link, not DeskAuth's lock file; remove it", path, lockPath(path))
+		}
 		return nil, fmt.Errorf("vault: cannot lock %s: %v", path, err)
 	}
 	if !ok {

@@ -27,7 +27,6 @@ func TestHelperProcess(t *testing.T) {
 	if job == "" {
 		t.Skip("helper process for the lock and crash tests")
 	}
-	defer SetArgon2CostForTests(1, 8, 1)()
 	what, path, _ := strings.Cut(job, " ")
 	v, err := Open(path, pw("pw"))
 	if err != nil {
@@ -89,8 +88,7 @@ func needKill(t *testing.T) {
 // is still there but no longer blocks.
 func TestTwoProcesses(t *testing.T) {
 	needKill(t)
-	cheapKDF(t)
-	path := newVault(t, Protection{Password: []byte("pw")}, sampleAccounts())
+	path := newVault(t, Protection{Argon2: testCost, Password: []byte("pw")}, sampleAccounts())
 	cmd, line := startHelper(t, "hold "+path)
 	if line != "locked" {
 		t.Fatalf("helper said %q", line)
@@ -130,12 +128,11 @@ func TestTwoProcesses(t *testing.T) {
 // so a consistent file has all counters equal, and they never go back.
 func TestSIGKILLLoop(t *testing.T) {
 	needKill(t)
-	cheapKDF(t)
 	accts := []Account{}
 	for i := range 3 {
 		accts = append(accts, Account{Issuer: "crash", Name: fmt.Sprint(i), Kind: HOTP, Algorithm: SHA1, Digits: 6, Secret: []byte("12345678901234567890")})
 	}
-	path := newVault(t, Protection{Password: []byte("pw")}, accts)
+	path := newVault(t, Protection{Argon2: testCost, Password: []byte("pw")}, accts)
 	r := rand.New(rand.NewPCG(3, 4))
 	last := uint64(0)
 	fromBackup := 0

@@ -22,8 +22,17 @@ var ErrInvalidURI = errors.New("invalid otpauth URI")
 // in the parameter; and UTF-8 labels. TYPE may be totp, hotp or steam, and
 // encoder=steam on a totp URI also makes a Steam account.
 //
-// Errors wrap ErrInvalidURI, are one line, and never quote the secret.
+// Errors wrap ErrInvalidURI, are one line, and never quote any part of the
+// secret: not even of a second secret= hidden in another parameter's value.
 func ParseURI(uri string) (Account, error) {
+	a, err := parseURI(uri)
+	if err != nil {
+		return Account{}, scrubSecrets(err, uri)
+	}
+	return a, nil
+}
+
+func parseURI(uri string) (Account, error) {
 	uri = strings.TrimSpace(uri)
 	const scheme = "otpauth://"
 	if len(uri) < len(scheme) || !strings.EqualFold(uri[:len(scheme)], scheme) {
@@ -211,6 +220,44 @@ func escape(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// scrubSecrets drops the quoted value from a *FieldError when it shares four
+// characters or more (ignoring case) with any text that follows "secret=" in
+// uri. Values are quoted to help ("period "3O" is not a whole number"), but a
+// malformed URI such as "period=30;secret=KRSX…" puts a secret inside another
+// parameter's value.
+func scrubSecrets(err error, uri string) error {
+	var fe *FieldError
+	if !errors.As(err, &fe) || fe.Value == "" {
+		return err
+	}
+	value := strings.ToUpper(fe.Value)
+	// Byte-wise: strings.ToLower would change the length of a URI with
+	// invalid UTF-8, and with it every index.
+	for i := 0; i+len("secret") <= len(uri); i++ {
+		if !strings.EqualFold(uri[i:i+len("secret")], "secret") {
+			continue
+		}
+		rest := strings.TrimLeft(uri[i+len("secret"):], " \t")
+		if len(rest) >= 3 && strings.EqualFold(rest[:3], "%3D") {
+			rest = rest[3:]
+		} else {
+			rest = strings.TrimPrefix(rest, "=")
+		}
+		if end := strings.IndexAny(rest, "&#"); end >= 0 {
+			rest = rest[:end]
+		}
+		secret := strings.ToUpper(rest)
+		for j := 0; j+4 <= len(secret); j++ {
+			if strings.Contains(value, secret[j:j+4]) {
+				c := *fe
+				c.Value = ""
+				return &c
+			}
+		}
+	}
+	return err
 }
 
 func atoi(field Field, v string) (int, error) {

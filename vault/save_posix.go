@@ -3,8 +3,10 @@
 package vault
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // replaceFile renames from over to and then flushes the directory, so the
@@ -24,3 +26,21 @@ func replaceFile(from, to string) error {
 // restrictToUser is a no-op on POSIX: os.CreateTemp already makes the file
 // 0600.
 func restrictToUser(string) error { return nil }
+
+// othersCanWrite reports whether users other than the current one can write
+// to dir: it is world-writable, or writable by a group other than the user's
+// own (a user private group is not "others").
+func othersCanWrite(dir string) (fs.FileMode, bool) {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return 0, false
+	}
+	mode := fi.Mode().Perm()
+	if mode&0o002 != 0 {
+		return fi.Mode(), true
+	}
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok && mode&0o020 != 0 && int(st.Gid) != os.Getgid() {
+		return fi.Mode(), true
+	}
+	return 0, false
+}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/deskauth/deskauth/vault/keystore"
 )
 
 var errInjected = errors.New("injected write failure")
@@ -66,8 +68,7 @@ func tempFiles(t *testing.T, dir string) []string {
 // TestFailingWriter: a save whose writes fail after N bytes, for every N,
 // leaves the vault file as it was and no temporary file behind.
 func TestFailingWriter(t *testing.T) {
-	cheapKDF(t)
-	path := newVault(t, Protection{Password: []byte("pw")}, sampleAccounts()) // two saves: .bak exists
+	path := newVault(t, Protection{Argon2: testCost, Password: []byte("pw")}, sampleAccounts()) // two saves: .bak exists
 	dir := filepath.Dir(path)
 	orig, _ := os.ReadFile(path)
 	origBak, _ := os.ReadFile(path + ".bak")
@@ -117,8 +118,7 @@ func TestFailingWriter(t *testing.T) {
 }
 
 func TestFailingSync(t *testing.T) {
-	cheapKDF(t)
-	path := newVault(t, Protection{Password: []byte("pw")}, sampleAccounts())
+	path := newVault(t, Protection{Argon2: testCost, Password: []byte("pw")}, sampleAccounts())
 	orig, _ := os.ReadFile(path)
 	budget := 1 << 30
 	injectFailures(t, &budget, true)
@@ -140,8 +140,7 @@ func TestFailingSync(t *testing.T) {
 }
 
 func TestStaleTempFilesRemoved(t *testing.T) {
-	cheapKDF(t)
-	path := newVault(t, Protection{Password: []byte("pw")}, sampleAccounts())
+	path := newVault(t, Protection{Argon2: testCost, Password: []byte("pw")}, sampleAccounts())
 	dir := filepath.Dir(path)
 	for _, n := range []string{".v.vault.123.tmp", ".v.vault.bak.456.tmp"} {
 		os.WriteFile(filepath.Join(dir, n), []byte("half a save"), 0o600)
@@ -162,8 +161,7 @@ func TestStaleTempFilesRemoved(t *testing.T) {
 }
 
 func TestChangedOnDisk(t *testing.T) {
-	cheapKDF(t)
-	path := newVault(t, Protection{Password: []byte("pw")}, sampleAccounts())
+	path := newVault(t, Protection{Argon2: testCost, Password: []byte("pw")}, sampleAccounts())
 
 	// Another process saved since we read.
 	snap, err := Read(path, pw("pw"))
@@ -232,7 +230,6 @@ func TestChangedOnDisk(t *testing.T) {
 }
 
 func TestBackupRecovery(t *testing.T) {
-	cheapKDF(t)
 	for _, damage := range []struct {
 		name string
 		data func([]byte) []byte
@@ -244,7 +241,7 @@ func TestBackupRecovery(t *testing.T) {
 		{"garbage", func([]byte) []byte { return []byte("<html>sync conflict</html>") }},
 	} {
 		t.Run(damage.name, func(t *testing.T) {
-			path := newVault(t, Protection{Password: []byte("pw")}, sampleAccounts())
+			path := newVault(t, Protection{Argon2: testCost, Password: []byte("pw")}, sampleAccounts())
 			v, err := Open(path, pw("pw"))
 			if err != nil {
 				t.Fatal(err)
@@ -274,7 +271,7 @@ func TestBackupRecovery(t *testing.T) {
 			if got, _ := os.ReadFile(path); !bytes.Equal(got, bad) {
 				t.Fatal("opening changed the damaged file")
 			}
-			if _, err := Create(path, Protection{Password: []byte("pw")}); err == nil {
+			if _, err := Create(path, Protection{Argon2: testCost, Password: []byte("pw")}); err == nil {
 				t.Fatal("Create replaced the damaged vault")
 			}
 			if err := RestoreBackup(path); err != nil {
@@ -313,8 +310,7 @@ func TestBackupRecovery(t *testing.T) {
 }
 
 func TestLockedInProcess(t *testing.T) {
-	cheapKDF(t)
-	path := newVault(t, Protection{Password: []byte("pw")}, sampleAccounts())
+	path := newVault(t, Protection{Argon2: testCost, Password: []byte("pw")}, sampleAccounts())
 	v, err := Open(path, pw("pw"))
 	if err != nil {
 		t.Fatal(err)
@@ -333,5 +329,84 @@ func TestLockedInProcess(t *testing.T) {
 	v.Close()
 	if err := snap.Save(); err != nil {
 		t.Fatalf("snapshot Save after Close: %v", err)
+	}
+}
+
+// TestProtectionChangeLeavesNoOldCopy (issue 9 #1): after a new password, no
+// file beside the vault opens with the old one (the backup and a damaged copy
+// included); after a switch to the OS key store, no file beside it has a
+// password slot at all.
+func TestProtectionChangeLeavesNoOldCopy(t *testing.T) {
+	store := keystore.NewMemory()
+	for _, tc := range []struct {
+		name string
+		to   Protection
+	}{
+		{"new password", Protection{Password: []byte("new")}},
+		{"OS only", Protection{Store: store}},
+		{"both", Protection{Password: []byte("new"), Store: store}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := newVault(t, Protection{Argon2: testCost, Password: []byte("old")}, sampleAccounts())
+			v, err := Open(path, pw("old"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := v.Save(); err != nil { // a .bak under "old"
+				t.Fatal(err)
+			}
+			// What RestoreBackup keeps of a vault with one flipped bit.
+			d, _ := os.ReadFile(path)
+			d[len(d)-40] ^= 1
+			os.WriteFile(path+".damaged", d, 0o600)
+			if err := v.SetProtection(tc.to); err != nil {
+				t.Fatal(err)
+			}
+			if err := v.Save(); err != nil {
+				t.Fatal(err)
+			}
+			v.Close()
+			entries, _ := os.ReadDir(filepath.Dir(path))
+			for _, e := range entries {
+				f := filepath.Join(filepath.Dir(path), e.Name())
+				data, _ := os.ReadFile(f)
+				parts, err := decodeFile(data)
+				if err != nil {
+					if f != path+".lock" {
+						t.Errorf("%s: %v", e.Name(), err)
+					}
+					continue
+				}
+				s := parts.Header.Password
+				if s == nil {
+					continue
+				}
+				if tc.to.Password == nil {
+					t.Errorf("%s still has a password slot", e.Name())
+				}
+				if _, err := openPasswordSlot(parts.Header.ID, s, []byte("old")); !errors.Is(err, ErrWrongPassword) {
+					t.Errorf("%s opens with the old password (%v)", e.Name(), err)
+				}
+			}
+			if _, err := os.Stat(path + ".damaged"); err == nil {
+				t.Error("the damaged copy is still there")
+			}
+			if _, err := os.Stat(path + ".bak"); err != nil {
+				t.Errorf("no backup after the change: %v", err)
+			}
+			// The next ordinary save keeps the previous file as usual.
+			v, err = Open(path, Unlocker{Store: store, Password: func() ([]byte, error) { return []byte("new"), nil }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer v.Close()
+			before, _ := os.ReadFile(path)
+			if err := v.Save(); err != nil {
+				t.Fatal(err)
+			}
+			if bak, _ := os.ReadFile(path + ".bak"); !bytes.Equal(bak, before) {
+				t.Error("an ordinary save after the change did not back up the previous file")
+			}
+		})
 	}
 }

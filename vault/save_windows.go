@@ -4,6 +4,7 @@ package vault
 
 import (
 	"errors"
+	"io/fs"
 	"time"
 
 	"golang.org/x/sys/windows"
@@ -58,3 +59,7 @@ func restrictToUser(path string) error {
 	return windows.SetNamedSecurityInfo(path, windows.SE_FILE_OBJECT,
 		windows.DACL_SECURITY_INFORMATION|windows.PROTECTED_DACL_SECURITY_INFORMATION, nil, nil, dacl, nil)
 }
+
+// othersCanWrite is not checked on Windows, where a folder's access is an ACL
+// and a new vault file gets a user-only DACL (restrictToUser).
+func othersCanWrite(string) (fs.FileMode, bool) { return 0, false }

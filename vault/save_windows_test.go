@@ -13,8 +13,7 @@ import (
 // TestUserOnlyDACL: the vault and its backup carry a protected DACL that
 // lets in the current user alone, whatever the folder would pass down.
 func TestUserOnlyDACL(t *testing.T) {
-	cheapKDF(t)
-	path := newVault(t, Protection{Password: []byte("pw")}, sampleAccounts())
+	path := newVault(t, Protection{Argon2: testCost, Password: []byte("pw")}, sampleAccounts())
 	u, err := windows.GetCurrentProcessToken().GetTokenUser()
 	if err != nil {
 		t.Fatal(err)

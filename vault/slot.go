@@ -1,10 +1,10 @@
 package vault
 
 import (
+	"bytes"
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"sync"
 
 	"github.com/deskauth/deskauth/vault/keystore"
 	"golang.org/x/crypto/argon2"
@@ -14,34 +14,13 @@ import (
 // Key slots: each one holds the vault's master key, wrapped under a different
 // secret. Unlocking needs any one of them.
 
-var (
-	kdfMu   sync.Mutex
-	saveKDF = defaultKDF
-)
-
-// SetArgon2CostForTests makes new password slots use Argon2id with time t,
-// memory m KiB and parallelism p instead of the defaults (t=3, m=64 MiB, p=4),
-// and returns a function restoring the previous cost. It exists only so test
-// suites, the CLI's scripts included, do not spend seconds per save; it is not
-// reachable from any flag or setting, and files it writes open normally
-// because the cost is stored in each slot.
-func SetArgon2CostForTests(t, m uint32, p uint8) (restore func()) {
-	kdfMu.Lock()
-	defer kdfMu.Unlock()
-	old := saveKDF
-	saveKDF = kdfParams{Time: t, Memory: m, Threads: p}
-	return func() {
-		kdfMu.Lock()
-		saveKDF = old
-		kdfMu.Unlock()
-	}
-}
-
-func currentKDF() kdfParams {
-	kdfMu.Lock()
-	defer kdfMu.Unlock()
-	return saveKDF
-}
+// SetArgon2CostForTests used to lower the cost of every new password slot
+// in the process.
+//
+// Deprecated: it does nothing. Set Protection.Argon2 instead (the CLI's tests
+// do it through a hook in package main). It stays only until app's tests stop
+// calling it.
+func SetArgon2CostForTests(t, m uint32, p uint8) (restore func()) { return func() {} }
 
 // slotAD binds a password slot's wrapped key to its own parameters and to the
 // vault ID, so a slot cannot be moved between vaults or have its cost edited
@@ -54,15 +33,17 @@ func slotAD(id [idLen]byte, s *passwordSlot) []byte {
 	return ad
 }
 
-func deriveKEK(password []byte, s *passwordSlot) []byte {
+// deriveKEK runs Argon2id with the slot's salt and cost. It is a variable only
+// so tests can count the runs.
+var deriveKEK = func(password []byte, s *passwordSlot) []byte {
 	return argon2.IDKey(password, s.Salt[:], s.KDF.Time, s.KDF.Memory, s.KDF.Threads, chacha20poly1305.KeySize)
 }
 
-// newPasswordSlot wraps master under password with a fresh salt and nonce.
-// It returns the slot and the key-encryption key, which lets the caller check
-// the slot without running Argon2id a second time.
-func newPasswordSlot(id [idLen]byte, password, master []byte) (*passwordSlot, error) {
-	s := &passwordSlot{KDF: currentKDF()}
+// newPasswordSlot wraps master under password with a fresh salt and nonce,
+// at the given cost. It runs Argon2id once: the new slot is checked with the
+// key-encryption key it was sealed with, which is then wiped.
+func newPasswordSlot(id [idLen]byte, password, master []byte, cost Argon2Cost) (*passwordSlot, error) {
+	s := &passwordSlot{KDF: cost}
 	// Never write a cost that Open would refuse.
 	if err := s.KDF.check(readLimits); err != nil {
 		return nil, fmt.Errorf("vault: bad Argon2id cost: %v", err)
@@ -74,11 +55,17 @@ func newPasswordSlot(id [idLen]byte, password, master []byte) (*passwordSlot, er
 		return nil, err
 	}
 	kek := deriveKEK(password, s)
+	defer wipe(kek)
 	aead, err := chacha20poly1305.NewX(kek)
 	if err != nil {
 		return nil, err
 	}
 	s.Wrapped = aead.Seal(nil, s.Nonce[:], master, slotAD(id, s))
+	back, err := aead.Open(nil, s.Nonce[:], s.Wrapped, slotAD(id, s))
+	defer wipe(back)
+	if err != nil || !bytes.Equal(back, master) {
+		return nil, errors.New("vault: the new password slot does not unwrap")
+	}
 	return s, nil
 }
 
@@ -88,7 +75,9 @@ func openPasswordSlot(id [idLen]byte, s *passwordSlot, password []byte) ([]byte,
 	if len(s.Wrapped) != wrappedLen {
 		return nil, corruptf("the wrapped key is %d bytes (want %d)", len(s.Wrapped), wrappedLen)
 	}
-	aead, err := chacha20poly1305.NewX(deriveKEK(password, s))
+	kek := deriveKEK(password, s)
+	defer wipe(kek)
+	aead, err := chacha20poly1305.NewX(kek)
 	if err != nil {
 		return nil, err
 	}

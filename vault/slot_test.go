@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"os"
+	"path/filepath"
 	"testing"
 	_ "unsafe" // go:linkname
 
@@ -74,7 +75,7 @@ func TestArgon2idReferenceVectors(t *testing.T) {
 // argon2.IDKey with the slot's stored parameters, so the vectors above cover
 // what the vault runs.
 func TestPasswordSlotKDF(t *testing.T) {
-	s := &passwordSlot{KDF: kdfParams{Time: 2, Memory: 256, Threads: 2}}
+	s := &passwordSlot{KDF: Argon2Cost{Time: 2, Memory: 256, Threads: 2}}
 	copy(s.Salt[:], bytes.Repeat([]byte("somesalt"), 4))
 	got := deriveKEK([]byte("password"), s)
 	want := argon2.IDKey([]byte("password"), s.Salt[:], 2, 256, 2, 32)
@@ -84,7 +85,7 @@ func TestPasswordSlotKDF(t *testing.T) {
 }
 
 func TestDefaultKDF(t *testing.T) {
-	if defaultKDF != (kdfParams{Time: 3, Memory: 64 << 10, Threads: 4}) {
+	if defaultKDF != (Argon2Cost{Time: 3, Memory: 64 << 10, Threads: 4}) {
 		t.Fatalf("default Argon2id cost is %+v, the issue asks t=3 m=64MiB p=4", defaultKDF)
 	}
 	if err := defaultKDF.check(readLimits); err != nil {
@@ -92,68 +93,110 @@ func TestDefaultKDF(t *testing.T) {
 	}
 }
 
+// TestKDFBounds: costs beyond four times the default's memory, lanes or work
+// are refused when the header is parsed, before Argon2id runs (issue 9 #6:
+// t=20, 1 GiB, p=64 took 13 s and 1 GiB before "wrong password").
 func TestKDFBounds(t *testing.T) {
-	for _, p := range []kdfParams{
+	for _, p := range []Argon2Cost{
 		{Time: 0, Memory: 64, Threads: 1},
-		{Time: 21, Memory: 64, Threads: 1},
-		{Time: 1, Memory: 1<<20 + 1, Threads: 1},
+		{Time: 13, Memory: 64, Threads: 1},
+		{Time: 1, Memory: 256<<10 + 1, Threads: 1},
 		{Time: 1, Memory: 1 << 31, Threads: 1},
 		{Time: 1, Memory: 64, Threads: 0},
-		{Time: 1, Memory: 64, Threads: 65},
-		{Time: 1, Memory: 31, Threads: 4}, // Argon2 needs 8 KiB per lane
+		{Time: 1, Memory: 1024, Threads: 17},
+		{Time: 1, Memory: 31, Threads: 4},        // Argon2 needs 8 KiB per lane
+		{Time: 20, Memory: 1 << 20, Threads: 64}, // the tampered header of the issue
+		{Time: 4, Memory: 256 << 10, Threads: 1}, // within each bound, but 16/3 the default's work
+		{Time: 12, Memory: 64<<10 + 1, Threads: 16},
 	} {
 		if err := p.check(readLimits); err == nil {
 			t.Errorf("%+v accepted", p)
 		}
 	}
-	for _, p := range []kdfParams{{1, 8, 1}, {20, 1 << 20, 64}, defaultKDF} {
+	for _, p := range []Argon2Cost{
+		{1, 8, 1}, defaultKDF, worstAccepted,
+		{Time: 2, Memory: 256, Threads: 2}, // the golden files
+		{Time: 12, Memory: 64 << 10, Threads: 16},
+	} {
 		if err := p.check(readLimits); err != nil {
 			t.Errorf("%+v rejected: %v", p, err)
 		}
 	}
 }
 
-// TestTestCostHook: the test-only cost applies only while set, and a vault
-// saved without it carries the default cost in its slot.
-func TestTestCostHook(t *testing.T) {
-	if currentKDF() != defaultKDF {
-		t.Fatalf("cost at test start %+v, want the default", currentKDF())
+// worstAccepted is the accepted cost that takes longest and most memory: all
+// the work and memory on one lane, so a second core does not help.
+var worstAccepted = Argon2Cost{Time: 3, Memory: 256 << 10, Threads: 1}
+
+// TestCostIsPerVault: the cost given to one vault applies to its slot only;
+// a vault created without one gets the default, and a vault opened from a
+// file keeps the cost its slot has when its password changes.
+func TestCostIsPerVault(t *testing.T) {
+	cheap := newVault(t, Protection{Argon2: testCost, Password: []byte("pw")}, nil)
+	def := newVault(t, Protection{Password: []byte("pw")}, nil)
+	for _, c := range []struct {
+		path string
+		want Argon2Cost
+	}{{cheap, testCost}, {def, defaultKDF}} {
+		if got := slotCost(t, c.path); got != c.want {
+			t.Fatalf("%s: slot cost %+v, want %+v", c.path, got, c.want)
+		}
 	}
-	restore := SetArgon2CostForTests(1, 8, 1)
-	if currentKDF() != (kdfParams{1, 8, 1}) {
-		t.Fatal("the hook did not apply")
+	v, err := Open(cheap, pw("pw"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	restore()
-	if currentKDF() != defaultKDF {
-		t.Fatal("restore did not bring back the default")
+	defer v.Close()
+	if err := v.SetProtection(Protection{Password: []byte("new")}); err != nil {
+		t.Fatal(err)
 	}
-	path := newVault(t, Protection{Password: []byte("pw")}, nil)
+	if err := v.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if got := slotCost(t, cheap); got != testCost {
+		t.Fatalf("after a password change the cost is %+v, want the vault's %+v", got, testCost)
+	}
+}
+
+func slotCost(t *testing.T, path string) Argon2Cost {
+	t.Helper()
 	data, _ := os.ReadFile(path)
 	parts, err := decodeFile(data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := parts.Header.Password.KDF; got != defaultKDF {
-		t.Fatalf("a vault saved without the hook has cost %+v", got)
-	}
+	return parts.Header.Password.KDF
 }
 
-// TestUnreadableCostNeverWritten: a cost beyond what Open accepts fails the
-// save instead of producing a vault nobody can open.
+// TestUnreadableCostNeverWritten: a cost beyond what Open accepts is refused
+// before anything changes, rather than producing a vault nobody can open.
 func TestUnreadableCostNeverWritten(t *testing.T) {
-	cheapKDF(t)
-	path := newVault(t, Protection{Password: []byte("pw")}, sampleAccounts())
-	before, _ := os.ReadFile(path)
+	path := newVault(t, Protection{Argon2: testCost, Password: []byte("pw")}, sampleAccounts())
 	v, err := Open(path, pw("pw"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer v.Close()
-	defer SetArgon2CostForTests(readLimits.MaxTime+1, 64, 1)()
-	if err := v.Save(); err == nil {
-		t.Fatal("saved with a cost Open refuses")
+	for _, bad := range []Argon2Cost{
+		{Time: readLimits.MaxTime + 1, Memory: 64, Threads: 1},
+		{Time: 1, Memory: readLimits.MaxMemory + 1, Threads: 1},
+		{Time: readLimits.MaxTime, Memory: readLimits.MaxMemory, Threads: 1}, // too much work
+	} {
+		if err := v.SetProtection(Protection{Password: []byte("new"), Argon2: bad}); err == nil {
+			t.Fatalf("SetProtection accepted %+v", bad)
+		}
+		other := filepath.Join(t.TempDir(), "new.vault")
+		if _, err := Create(other, Protection{Password: []byte("pw"), Argon2: bad}); err == nil {
+			t.Fatalf("Create accepted %+v", bad)
+		}
+		if _, err := os.Stat(other); err == nil {
+			t.Fatal("Create with a refused cost left a vault")
+		}
 	}
-	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
-		t.Fatal("the file changed")
+	if err := v.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if got := slotCost(t, path); got != testCost {
+		t.Fatalf("a refused cost reached the file: %+v", got)
 	}
 }

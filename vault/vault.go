@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -101,6 +100,14 @@ func Slots(path string) (password, os bool, err error) {
 type Protection struct {
 	Password []byte         // non-nil: a password slot with this password
 	Store    keystore.Store // non-nil: an OS slot in this store
+
+	// Argon2 is the cost of the password slot's key derivation. Leave it
+	// zero: that keeps the vault's current cost (its password slot's, or
+	// the default t=3, 64 MiB, p=4), which is what a real vault uses. Tests
+	// lower it so a slot does not take a second to make; the cost is stored
+	// in the slot, so such a vault opens normally anywhere. SetProtection
+	// refuses a cost Open would refuse.
+	Argon2 Argon2Cost
 }
 
 // Vault is an unlocked vault. Its accounts change only through the use-case
@@ -119,23 +126,25 @@ type Vault struct {
 	id     [idLen]byte
 	master []byte
 
-	password     []byte        // known only when unlocked or set with it
-	pwSlot       *passwordSlot // the slot as loaded; rewritten verbatim when password is unknown
+	// The password slot is made once per protection: SetProtection keeps
+	// the new password until the next Save wraps the master key under it,
+	// then wipes it; later saves write the same slot again. So a save runs
+	// Argon2id at most once, and an ordinary save not at all.
+	password     []byte        // set by SetProtection until its slot is made
+	pwSlot       *passwordSlot // the slot to write; nil until made
+	cost         Argon2Cost    // of the next password slot
 	wantPassword bool
 	store        keystore.Store
 	osBlob       []byte
 	wantOS       bool
 	forgetOS     keystore.Store // store to Delete from after the next Save
+	rekeyed      bool           // the protection changed since the last Save
+
+	warnings []Warning
 
 	onDisk []byte // SHA-256 of the file as last read or written; nil before the first Save
 	lock   *flock.Flock
 	closed bool
-}
-
-// contents is the JSON sealed inside the file.
-type contents struct {
-	Accounts []Account `json:"accounts"`
-	Settings Settings  `json:"settings"`
 }
 
 // Open unlocks the vault at path and holds its lock until Close, so that a
@@ -154,8 +163,12 @@ func Open(path string, u Unlocker) (*Vault, error) { return open(path, u, true) 
 // holds it, and with ErrChangedOnDisk if the file changed since Read.
 func Read(path string, u Unlocker) (*Vault, error) { return open(path, u, false) }
 
-func open(path string, u Unlocker, hold bool) (*Vault, error) {
-	v := &Vault{path: path}
+func open(link string, u Unlocker, hold bool) (*Vault, error) {
+	path, err := resolvePath(link, false)
+	if err != nil {
+		return nil, err
+	}
+	v := &Vault{path: path, warnings: placeWarnings(link, path)}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		// Checked before locking, which would create a lock file beside a
 		// vault that does not exist (or fail, in a missing folder).
@@ -196,6 +209,10 @@ func (v *Vault) load(data []byte, u Unlocker) error {
 	h := parts.Header
 	v.id = h.ID
 	v.pwSlot, v.wantPassword = h.Password, h.Password != nil
+	v.cost = defaultKDF
+	if h.Password != nil {
+		v.cost = h.Password.KDF
+	}
 	if h.OS != nil {
 		v.osBlob, v.wantOS, v.store = h.OS.Blob, true, u.Store
 	}
@@ -207,6 +224,7 @@ func (v *Vault) load(data []byte, u Unlocker) error {
 		return err
 	}
 	plain, err := aead.Open(nil, h.Nonce[:], parts.Ciphertext, parts.AD)
+	defer wipe(plain)
 	if err != nil {
 		// The checksum matched and a slot unlocked, so the header or payload
 		// was altered by someone who recomputed the checksum.
@@ -220,20 +238,6 @@ func (v *Vault) load(data []byte, u Unlocker) error {
 	sum := sha256.Sum256(data)
 	v.onDisk = sum[:]
 	return nil
-}
-
-func decodeContents(plain []byte) (*contents, error) {
-	var p contents
-	dec := json.NewDecoder(bytes.NewReader(plain))
-	if err := dec.Decode(&p); err != nil {
-		return nil, corruptf("the account data does not parse")
-	}
-	for i, a := range p.Accounts {
-		if err := a.Validate(); err != nil {
-			return nil, corruptf("account %d is invalid: %v", i+1, err)
-		}
-	}
-	return &p, nil
 }
 
 // unlock finds the master key: OS slot first (no prompt), then password.
@@ -259,18 +263,19 @@ func (v *Vault) unlock(h *header, u Unlocker) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	key, err := openPasswordSlot(h.ID, h.Password, pw)
-	if err != nil {
-		return nil, err
-	}
-	v.password = bytes.Clone(pw)
-	return key, nil
+	// The password is not kept: the slot it opened is written again as it
+	// is until the protection changes.
+	return openPasswordSlot(h.ID, h.Password, pw)
 }
 
 // Create makes a new vault at path with the given protection, writes it, and
 // returns it open (locked). It refuses to replace an existing file, so a
 // damaged vault is never silently swapped for an empty one.
-func Create(path string, p Protection) (*Vault, error) {
+func Create(link string, p Protection) (*Vault, error) {
+	path, err := resolvePath(link, true)
+	if err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("vault: %v", err)
 	}
@@ -278,7 +283,7 @@ func Create(path string, p Protection) (*Vault, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &Vault{path: path, lock: l}
+	v := &Vault{path: path, lock: l, warnings: placeWarnings(link, path)}
 	if _, err := os.Lstat(path); err == nil {
 		v.Close()
 		return nil, fmt.Errorf("a vault already exists at %s: %w", path, fs.ErrExist)
@@ -300,8 +305,10 @@ func Create(path string, p Protection) (*Vault, error) {
 
 // SetProtection replaces the key slots. A new master key is made and wrapped
 // for each chosen slot, so copies of the file under the old protection cannot
-// open what is saved afterwards. Nothing changes on disk until Save; after a
-// Save that drops the OS slot, the key is deleted from the old store.
+// open what is saved afterwards. Nothing changes on disk until Save. That Save
+// leaves no file beside the vault under the old protection: the backup
+// becomes a copy of the new file and a path+".damaged" copy is removed; and
+// if it drops the OS slot, the key is deleted from the old store.
 func (v *Vault) SetProtection(p Protection) error {
 	if v.closed {
 		return ErrClosed
@@ -311,6 +318,16 @@ func (v *Vault) SetProtection(p Protection) error {
 	}
 	if p.Password != nil && len(p.Password) == 0 {
 		return errors.New("the password is empty")
+	}
+	cost := v.cost
+	if p.Argon2 != (Argon2Cost{}) {
+		if err := p.Argon2.check(readLimits); err != nil {
+			return fmt.Errorf("vault: Argon2id cost %+v refused: %v", p.Argon2, err)
+		}
+		cost = p.Argon2
+	}
+	if cost == (Argon2Cost{}) {
+		cost = defaultKDF
 	}
 	master := make([]byte, masterKeyLen)
 	if _, err := rand.Read(master); err != nil {
@@ -323,6 +340,8 @@ func (v *Vault) SetProtection(p Protection) error {
 	wipe(v.password)
 	v.master = master
 	v.password = bytes.Clone(p.Password)
+	v.cost = cost
+	v.rekeyed = true
 	v.wantPassword, v.pwSlot = p.Password != nil, nil
 	v.store, v.wantOS, v.osBlob = p.Store, p.Store != nil, nil
 	return nil
@@ -331,11 +350,13 @@ func (v *Vault) SetProtection(p Protection) error {
 // Protection reports which slots the vault has (or will have after Save).
 func (v *Vault) Protection() (password, os bool) { return v.wantPassword, v.wantOS }
 
-// Path returns the file the vault is read from and saved to.
+// Path returns the file the vault is read from and saved to: when the path
+// given to Open was a symbolic link, the file it points to (the link is kept).
 func (v *Vault) Path() string { return v.path }
 
 // Save writes the vault: it encrypts, checks the result decrypts in memory,
-// keeps the previous file as path+".bak", and replaces the file atomically.
+// keeps the previous file as path+".bak" (the new one, after SetProtection),
+// and replaces the file atomically.
 // It fails with ErrChangedOnDisk rather than overwrite changes made by
 // someone else since the vault was read, and with ErrLocked if the vault was
 // opened with Read and another process holds the lock. On any error the file
@@ -345,8 +366,8 @@ func (v *Vault) Save() error {
 		return ErrClosed
 	}
 	for i, a := range v.accounts {
-		if err := a.Validate(); err != nil {
-			return fmt.Errorf("account %d (%s): %w", i+1, a.Label(), err)
+		if err := a.validateKey(); err != nil {
+			return fmt.Errorf("account %d: %w", i+1, err)
 		}
 	}
 	if v.lock == nil {
@@ -383,7 +404,19 @@ func (v *Vault) Save() error {
 	// beside the vault is from a save that was killed.
 	removeStaleTemps(v.path)
 	if old != nil {
-		if err := writeAtomic(backupPath(v.path), old); err != nil {
+		bak := old
+		if v.rekeyed {
+			// The previous file, and a damaged copy kept by RestoreBackup,
+			// open under the old protection (a damaged payload still
+			// decrypts, tag aside). So they go first, and the backup is
+			// the new file: at every instant, only the vault itself may
+			// still be under the old protection.
+			if err := os.Remove(damagedPath(v.path)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("vault: removing the damaged copy under the old protection failed: %v", err)
+			}
+			bak = data
+		}
+		if err := writeAtomic(backupPath(v.path), bak); err != nil {
 			return fmt.Errorf("vault: keeping the backup failed: %v", err)
 		}
 	}
@@ -392,6 +425,7 @@ func (v *Vault) Save() error {
 	}
 	sum := sha256.Sum256(data)
 	v.onDisk = sum[:]
+	v.rekeyed = false
 	if v.forgetOS != nil {
 		// Best effort: the vault no longer needs it, and a leftover key
 		// only opens copies of the file as it was.
@@ -403,7 +437,8 @@ func (v *Vault) Save() error {
 
 // encode builds the file bytes and verifies them by decoding them again.
 func (v *Vault) encode() ([]byte, error) {
-	plain, err := json.Marshal(contents{Accounts: nonNil(v.accounts), Settings: v.Settings})
+	plain, err := encodeContents(v.accounts, v.Settings)
+	defer wipe(plain)
 	if err != nil {
 		return nil, fmt.Errorf("vault: %v", err)
 	}
@@ -412,15 +447,19 @@ func (v *Vault) encode() ([]byte, error) {
 		return nil, err
 	}
 	if v.wantPassword {
-		if v.password != nil {
-			s, err := newPasswordSlot(v.id, v.password, v.master)
+		if v.pwSlot == nil {
+			if v.password == nil {
+				return nil, ErrPasswordRequired
+			}
+			s, err := newPasswordSlot(v.id, v.password, v.master, v.cost)
 			if err != nil {
 				return nil, err
 			}
+			// The slot stays valid for this master key, whether or not
+			// this save succeeds: the password is no longer needed.
 			v.pwSlot = s
-		}
-		if v.pwSlot == nil {
-			return nil, ErrPasswordRequired
+			wipe(v.password)
+			v.password = nil
 		}
 		h.Password = v.pwSlot
 	}
@@ -461,25 +500,28 @@ func (v *Vault) verify(data, plain []byte) error {
 	if err != nil {
 		return err
 	}
-	if s := parts.Header.Password; s != nil && v.password != nil {
-		key, err := openPasswordSlot(v.id, s, v.password)
-		if err != nil || !bytes.Equal(key, v.master) {
-			return errors.New("the password slot does not unwrap")
-		}
+	// The slot was checked against the master key when it was made (or
+	// opened); here it must come back from the bytes exactly as it went in.
+	if s := parts.Header.Password; (s == nil) != (v.pwSlot == nil) || s != nil && !s.equal(v.pwSlot) {
+		return errors.New("the password slot does not read back")
 	}
 	aead, err := chacha20poly1305.NewX(v.master)
 	if err != nil {
 		return err
 	}
 	got, err := aead.Open(nil, parts.Header.Nonce[:], parts.Ciphertext, parts.AD)
+	defer wipe(got)
 	if err != nil || !bytes.Equal(got, plain) {
 		return errors.New("the payload does not decrypt")
 	}
 	return nil
 }
 
-// Close releases the lock and wipes the keys. The Vault cannot be saved
-// afterwards. Close is safe to call twice.
+// Close releases the lock and wipes what the vault holds in memory: the
+// master key, a pending password, and every account's secret (so an Account
+// copied out of Accounts reads an all-zero secret afterwards: take codes
+// before Close). The Vault cannot be saved afterwards. Close is safe to call
+// twice. README's "What locking does" says what it cannot wipe.
 func (v *Vault) Close() error {
 	if v.closed {
 		return nil
@@ -488,6 +530,9 @@ func (v *Vault) Close() error {
 	wipe(v.master)
 	wipe(v.password)
 	v.master, v.password = nil, nil
+	for i := range v.accounts {
+		wipe(v.accounts[i].Secret)
+	}
 	if v.lock != nil {
 		releaseLock(v.lock)
 		v.lock = nil
@@ -497,7 +542,11 @@ func (v *Vault) Close() error {
 
 // RestoreBackup replaces a damaged vault file with its intact backup. The
 // damaged file is kept as path+".damaged" rather than deleted.
-func RestoreBackup(path string) error {
+func RestoreBackup(link string) error {
+	path, err := resolvePath(link, false)
+	if err != nil {
+		return err
+	}
 	l, err := acquireLock(path)
 	if err != nil {
 		return err
@@ -517,7 +566,7 @@ func RestoreBackup(path string) error {
 		return fmt.Errorf("%w: no intact backup at %s", ErrCorrupt, backupPath(path))
 	}
 	if old, err := os.ReadFile(path); err == nil {
-		if err := writeAtomic(path+".damaged", old); err != nil {
+		if err := writeAtomic(damagedPath(path), old); err != nil {
 			return fmt.Errorf("vault: keeping the damaged file failed: %v", err)
 		}
 	}
@@ -528,6 +577,8 @@ func RestoreBackup(path string) error {
 }
 
 func backupPath(path string) string { return path + ".bak" }
+
+func damagedPath(path string) string { return path + ".damaged" }
 
 type backupFile struct {
 	path string
@@ -577,13 +628,6 @@ func readVaultFile(path string) ([]byte, error) {
 		return nil, corruptf("the file is larger than any vault (over %d MiB)", maxFileLen>>20)
 	}
 	return data, nil
-}
-
-func nonNil(a []Account) []Account {
-	if a == nil {
-		return []Account{}
-	}
-	return a
 }
 
 func wipe(b []byte) {

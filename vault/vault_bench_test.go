@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"errors"
 	"path/filepath"
 	"testing"
 
@@ -66,6 +67,42 @@ func BenchmarkSavePassword(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		if err := v.Save(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSaveNewPassword is a save that changes the password: the one kind
+// of save that runs Argon2id (once).
+func BenchmarkSaveNewPassword(b *testing.B) {
+	path := benchVault(b, Protection{Password: []byte("pw")})
+	v, err := Open(path, pw("pw"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer v.Close()
+	b.ResetTimer()
+	for b.Loop() {
+		if err := v.SetProtection(Protection{Password: []byte("pw")}); err != nil {
+			b.Fatal(err)
+		}
+		if err := v.Save(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkWorstAcceptedHeader opens, with a wrong password, a vault whose
+// slot has the costliest cost Open accepts: what a tampered header can make
+// DeskAuth spend before it says "wrong password" (issue 9 #6: at most about
+// 3 s and 400 MiB). B/op is the memory.
+func BenchmarkWorstAcceptedHeader(b *testing.B) {
+	path := benchVault(b, Protection{Password: []byte("pw"), Argon2: worstAccepted})
+	u := pw("not the password")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := Read(path, u); !errors.Is(err, ErrWrongPassword) {
 			b.Fatal(err)
 		}
 	}

@@ -15,10 +15,9 @@ import (
 	"github.com/deskauth/deskauth/vault/keystore"
 )
 
-// cheapKDF lowers the Argon2id cost of new password slots for one test.
-func cheapKDF(t testing.TB) {
-	t.Cleanup(SetArgon2CostForTests(1, 64, 1))
-}
+// testCost is the Argon2id cost tests give their vaults (Protection.Argon2),
+// so a password slot takes microseconds instead of a quarter second.
+var testCost = Argon2Cost{Time: 1, Memory: 64, Threads: 1}
 
 func pw(s string) Unlocker {
 	return Unlocker{Password: func() ([]byte, error) { return []byte(s), nil }}
@@ -71,16 +70,15 @@ func newVault(t *testing.T, p Protection, accts []Account) string {
 }
 
 func TestRoundTrip(t *testing.T) {
-	cheapKDF(t)
 	store := keystore.NewMemory()
 	for _, tc := range []struct {
 		name string
 		p    Protection
 		u    []Unlocker // each must open it
 	}{
-		{"password", Protection{Password: []byte("correct horse")}, []Unlocker{pw("correct horse")}},
+		{"password", Protection{Argon2: testCost, Password: []byte("correct horse")}, []Unlocker{pw("correct horse")}},
 		{"os", Protection{Store: store}, []Unlocker{{Store: store, Password: noPrompt(t)}}},
-		{"both", Protection{Password: []byte("pw"), Store: store}, []Unlocker{
+		{"both", Protection{Argon2: testCost, Password: []byte("pw"), Store: store}, []Unlocker{
 			{Store: store, Password: noPrompt(t)}, pw("pw"),
 		}},
 	} {
@@ -117,47 +115,89 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
-// TestFreshSaltEverySave: each save draws a new salt and nonces, so two
-// files never share a derived key or a nonce.
-func TestFreshSaltEverySave(t *testing.T) {
-	cheapKDF(t)
-	path := newVault(t, Protection{Password: []byte("pw")}, sampleAccounts())
-	seen := map[string]bool{}
+// TestKDFOncePerProtection: a save draws a fresh payload nonce every time;
+// the password slot (salt, nonce, wrapped key) is made once per protection,
+// with one Argon2id run, and written again unchanged by later saves, which
+// run none. A new password draws a new salt and slot nonce.
+func TestKDFOncePerProtection(t *testing.T) {
+	runs := countKDF(t)
+	path := newVault(t, Protection{Argon2: testCost, Password: []byte("pw")}, sampleAccounts())
+	if *runs != 1 {
+		t.Fatalf("creating and saving a vault ran Argon2id %d times, want 1", *runs)
+	}
 	v, err := Open(path, pw("pw"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer v.Close()
-	for i := range 5 {
-		if i > 0 {
-			if err := v.Save(); err != nil {
-				t.Fatal(err)
-			}
-		}
+	slot := func() (*passwordSlot, [nonceLen]byte) {
 		data, _ := os.ReadFile(path)
 		parts, err := decodeFile(data)
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := parts.Header.Password
-		for _, k := range []string{"salt" + string(s.Salt[:]), "nonce" + string(s.Nonce[:]), "pnonce" + string(parts.Header.Nonce[:])} {
-			if seen[k] {
-				t.Fatalf("save %d reused a salt or nonce", i)
-			}
-			seen[k] = true
+		return parts.Header.Password, parts.Header.Nonce
+	}
+	first, _ := slot()
+	nonces := map[[nonceLen]byte]bool{}
+	*runs = 0
+	for i := range 5 {
+		if err := v.Save(); err != nil {
+			t.Fatal(err)
 		}
-		if s.KDF != (kdfParams{1, 64, 1}) {
-			t.Fatalf("slot KDF = %+v, want the test cost", s.KDF)
+		s, n := slot()
+		if nonces[n] {
+			t.Fatalf("save %d reused a payload nonce", i)
+		}
+		nonces[n] = true
+		if !s.equal(first) {
+			t.Fatalf("save %d changed the password slot without a new protection", i)
 		}
 	}
+	if *runs != 0 {
+		t.Fatalf("5 ordinary saves ran Argon2id %d times, want 0", *runs)
+	}
+	if err := v.SetProtection(Protection{Password: []byte("new")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if *runs != 1 {
+		t.Fatalf("a save with a new password ran Argon2id %d times, want 1", *runs)
+	}
+	s, _ := slot()
+	if s.Salt == first.Salt || s.Nonce == first.Nonce {
+		t.Fatal("a new password reused the old slot's salt or nonce")
+	}
+	if s.KDF != testCost {
+		t.Fatalf("slot KDF = %+v, want the test cost", s.KDF)
+	}
+	v.Close()
+	if _, err := Read(path, pw("pw")); !errors.Is(err, ErrWrongPassword) {
+		t.Fatalf("old password: %v", err)
+	}
+	r, err := Read(path, pw("new"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+}
+
+// countKDF counts the Argon2id runs from here to the end of the test.
+func countKDF(t *testing.T) *int {
+	n := new(int)
+	old := deriveKEK
+	deriveKEK = func(password []byte, s *passwordSlot) []byte { *n++; return old(password, s) }
+	t.Cleanup(func() { deriveKEK = old })
+	return n
 }
 
 // TestBothSlotsOpenedByOSKeepPassword: a vault with both slots, opened and
 // saved through the OS slot (password unknown), still opens with the password.
 func TestBothSlotsOpenedByOSKeepPassword(t *testing.T) {
-	cheapKDF(t)
 	store := keystore.NewMemory()
-	path := newVault(t, Protection{Password: []byte("pw"), Store: store}, sampleAccounts())
+	path := newVault(t, Protection{Argon2: testCost, Password: []byte("pw"), Store: store}, sampleAccounts())
 	v, err := Open(path, Unlocker{Store: store, Password: noPrompt(t)})
 	if err != nil {
 		t.Fatal(err)
@@ -176,8 +216,7 @@ func TestBothSlotsOpenedByOSKeepPassword(t *testing.T) {
 }
 
 func TestWrongPassword(t *testing.T) {
-	cheapKDF(t)
-	path := newVault(t, Protection{Password: []byte("right")}, sampleAccounts())
+	path := newVault(t, Protection{Argon2: testCost, Password: []byte("right")}, sampleAccounts())
 	before, _ := os.ReadFile(path)
 	bakBefore, _ := os.ReadFile(path + ".bak")
 	for _, open := range []func(string, Unlocker) (*Vault, error){Open, Read} {
@@ -202,7 +241,6 @@ func TestWrongPassword(t *testing.T) {
 }
 
 func TestOSKeyMissing(t *testing.T) {
-	cheapKDF(t)
 	store := keystore.NewMemory()
 	path := newVault(t, Protection{Store: store}, sampleAccounts())
 	v, err := Open(path, Unlocker{Store: store})
@@ -244,7 +282,6 @@ func (s shortKeyStore) Unwrap(id string, blob []byte) ([]byte, error) {
 }
 
 func TestOSWrongKeyLength(t *testing.T) {
-	cheapKDF(t)
 	store := keystore.NewMemory()
 	path := newVault(t, Protection{Store: store}, sampleAccounts())
 	_, err := Open(path, Unlocker{Store: shortKeyStore{store}})
@@ -254,17 +291,16 @@ func TestOSWrongKeyLength(t *testing.T) {
 }
 
 func TestProtectionChanges(t *testing.T) {
-	cheapKDF(t)
 	store := keystore.NewMemory()
-	path := newVault(t, Protection{Password: []byte("one")}, sampleAccounts())
+	path := newVault(t, Protection{Argon2: testCost, Password: []byte("one")}, sampleAccounts())
 	steps := []struct {
 		p    Protection
 		open Unlocker
 		fail Unlocker // must no longer open it
 	}{
 		{Protection{Store: store}, Unlocker{Store: store, Password: noPrompt(t)}, pw("one")},
-		{Protection{Password: []byte("two"), Store: store}, pw("two"), pw("one")},
-		{Protection{Password: []byte("three")}, pw("three"), Unlocker{Store: store}},
+		{Protection{Argon2: testCost, Password: []byte("two"), Store: store}, pw("two"), pw("one")},
+		{Protection{Argon2: testCost, Password: []byte("three")}, pw("three"), Unlocker{Store: store}},
 	}
 	prev := pw("one")
 	for i, s := range steps {
@@ -354,11 +390,10 @@ func randomText(r *rand.Rand) string {
 // TestPropertyRandomAccounts: any set of valid accounts, saved and reopened,
 // comes back field for field, in order.
 func TestPropertyRandomAccounts(t *testing.T) {
-	cheapKDF(t)
 	r := rand.New(rand.NewPCG(1, 2))
 	store := keystore.NewMemory()
 	path := filepath.Join(t.TempDir(), "p.vault")
-	v, err := Create(path, Protection{Password: []byte("pw"), Store: store})
+	v, err := Create(path, Protection{Argon2: testCost, Password: []byte("pw"), Store: store})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -390,8 +425,7 @@ func TestPropertyRandomAccounts(t *testing.T) {
 }
 
 func TestSaveRejectsInvalidAccount(t *testing.T) {
-	cheapKDF(t)
-	path := newVault(t, Protection{Password: []byte("pw")}, sampleAccounts())
+	path := newVault(t, Protection{Argon2: testCost, Password: []byte("pw")}, sampleAccounts())
 	before, _ := os.ReadFile(path)
 	v, err := Open(path, pw("pw"))
 	if err != nil {
@@ -425,12 +459,11 @@ func TestMatch(t *testing.T) {
 }
 
 func TestCreateRefusesExisting(t *testing.T) {
-	cheapKDF(t)
 	path := filepath.Join(t.TempDir(), "v.vault")
 	if err := os.WriteFile(path, []byte{0, 0, 0}, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Create(path, Protection{Password: []byte("pw")}); !errors.Is(err, fs.ErrExist) {
+	if _, err := Create(path, Protection{Argon2: testCost, Password: []byte("pw")}); !errors.Is(err, fs.ErrExist) {
 		t.Fatalf("err = %v, want fs.ErrExist", err)
 	}
 	if data, _ := os.ReadFile(path); !bytes.Equal(data, []byte{0, 0, 0}) {
@@ -457,8 +490,7 @@ func TestFileModes(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("POSIX modes; Windows gets a user-only DACL (save_windows.go)")
 	}
-	cheapKDF(t)
-	path := newVault(t, Protection{Password: []byte("pw")}, sampleAccounts())
+	path := newVault(t, Protection{Argon2: testCost, Password: []byte("pw")}, sampleAccounts())
 	v, err := Open(path, pw("pw"))
 	if err != nil {
 		t.Fatal(err)
@@ -479,7 +511,7 @@ func TestFileModes(t *testing.T) {
 	fi, _ := os.Stat(filepath.Dir(path))
 	_ = fi // t.TempDir's own mode is not ours to judge
 	sub := filepath.Join(t.TempDir(), "new", "DeskAuth", "v.vault")
-	v, err = Create(sub, Protection{Password: []byte("pw")})
+	v, err = Create(sub, Protection{Argon2: testCost, Password: []byte("pw")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -490,8 +522,7 @@ func TestFileModes(t *testing.T) {
 }
 
 func TestClosed(t *testing.T) {
-	cheapKDF(t)
-	path := newVault(t, Protection{Password: []byte("pw")}, nil)
+	path := newVault(t, Protection{Argon2: testCost, Password: []byte("pw")}, nil)
 	v, err := Open(path, pw("pw"))
 	if err != nil {
 		t.Fatal(err)
@@ -511,7 +542,6 @@ func TestRoundTripOSKeyStore(t *testing.T) {
 	if runtime.GOOS != "windows" && os.Getenv("DESKAUTH_TEST_OS_KEYSTORE") != "1" {
 		t.Skip("set DESKAUTH_TEST_OS_KEYSTORE=1 with an unlocked OS key store to run this")
 	}
-	cheapKDF(t)
 	store, err := keystore.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -524,7 +554,7 @@ func TestRoundTripOSKeyStore(t *testing.T) {
 	sameAccounts(t, v.accounts, sampleAccounts())
 	// Switch to a password: the save deletes the key from the store, which
 	// also cleans up after this test.
-	if err := v.SetProtection(Protection{Password: []byte("pw")}); err != nil {
+	if err := v.SetProtection(Protection{Argon2: testCost, Password: []byte("pw")}); err != nil {
 		t.Fatal(err)
 	}
 	if err := v.Save(); err != nil {

@@ -116,7 +116,7 @@ func (a Account) DiagnoseFailed(shown string, at time.Time) (Diagnosis, error) {
 // findPeriod normalises code and looks for it in the periods around at,
 // nearest first, so that a coincidental match further away never wins.
 func (a Account) findPeriod(code string, at time.Time) (k int, found bool, err error) {
-	if err := a.Validate(); err != nil {
+	if err := a.validateKey(); err != nil {
 		return 0, false, err
 	}
 	if a.Kind == HOTP {

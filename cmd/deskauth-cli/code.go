@@ -19,7 +19,7 @@ type codeJSON struct {
 
 func runCode(c *cli, args []string) error {
 	fs := c.flags("code")
-	uri := fs.String("uri", "", "compute the code of this otpauth:// URI, without any vault")
+	uri := fs.String("uri", "", "compute the code of this otpauth:// URI, without any vault; - reads it from stdin, which keeps it out of the process list")
 	at := fs.String("at", "", "compute the code for this time (RFC 3339) instead of now")
 	asJSON := fs.Bool("json", false, "print {\"code\", \"remaining\", \"next\"} as JSON")
 	timeSource := fs.String("time-source", "", "correct the PC clock against this `URL` (ntp://host, https://host/, none; default: the vault's time source)")
@@ -48,7 +48,11 @@ func runCode(c *cli, args []string) error {
 	if len(pos) > 0 {
 		return usagef("code --uri takes no other arguments")
 	}
-	a, err := vault.ParseURI(*uri)
+	text, err := c.stdinArg(*uri, "URI", "otpauth:// URI: ")
+	if err != nil {
+		return err
+	}
+	a, err := vault.ParseURI(text)
 	if err != nil {
 		return err
 	}
@@ -84,7 +88,7 @@ func (c *cli) printCodes(accts []vault.Account, at time.Time, asJSON bool) error
 			Remaining: int(a.Remaining(at).Round(time.Second) / time.Second), Next: next})
 	}
 	if asJSON {
-		enc := json.NewEncoder(c.stdout)
+		enc := json.NewEncoder(jsonOut(c.stdout))
 		if len(out) == 1 {
 			return enc.Encode(out[0])
 		}
@@ -95,7 +99,7 @@ func (c *cli) printCodes(accts []vault.Account, at time.Time, asJSON bool) error
 			fmt.Fprintln(c.stdout, o.Code)
 			continue
 		}
-		fmt.Fprintf(c.stdout, "%s\t%s\n", o.Code, accts[i].Label())
+		fmt.Fprintf(c.stdout, "%s\t%s\n", o.Code, printable(accts[i].Label()))
 	}
 	return nil
 }

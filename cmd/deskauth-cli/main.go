@@ -7,16 +7,19 @@
 //	    Create a vault. os keeps its key in the OS key store (DPAPI, Keychain,
 //	    Secret Service); both means either the password or the OS opens it, so
 //	    it is as strong as the weaker of the two.
-//	deskauth-cli add URI
+//	deskauth-cli add URI|-
 //	deskauth-cli add --issuer I --name N --secret S|- [--algorithm A] [--digits D] [--period P] [--hotp --counter C]
-//	    Add an account; --secret - reads the secret from stdin.
+//	    Add an account. A URI or secret written as - is read from stdin (typed
+//	    without echo on a terminal): on the command line it would be in the
+//	    process list, which every local user can read. The same goes for
+//	    code --uri - and parse -.
 //	deskauth-cli list [--json]
 //	    List the accounts, never their secrets.
 //	deskauth-cli code [QUERY] [--json] [--at RFC3339 | --time-source URL]
 //	    Print the codes of the accounts whose issuer or name contains QUERY
 //	    (all accounts without one). An HOTP account named alone moves its
 //	    counter on, saved before the code is shown.
-//	deskauth-cli code --uri URI [--at RFC3339 | --time-source URL] [--json]
+//	deskauth-cli code --uri URI|- [--at RFC3339 | --time-source URL] [--json]
 //	    Print the code for one otpauth:// URI without touching any vault.
 //	    Codes are for now, corrected against --time-source (in vault mode,
 //	    else the vault's time source) when the PC clock is more than 5 s off;
@@ -37,7 +40,7 @@
 //	deskauth-cli restore
 //	    Replace a damaged vault with its intact backup (VAULT.bak); the damaged
 //	    file is kept as VAULT.damaged.
-//	deskauth-cli parse URI [--json] [--reveal]
+//	deskauth-cli parse URI|- [--json] [--reveal]
 //	    Print the fields of an otpauth:// URI; the secret only with --reveal.
 //	deskauth-cli scan [--image FILE]... [--clipboard] [--region X,Y,W,H] [--raw] [--json] [--add [--replace|--keep-both]]
 //	    Decode the QR codes on every display (or only in --region, in desktop
@@ -78,7 +81,8 @@
 // with "wrong password" and leaves the file unchanged.
 //
 // Exit status: 0 on success, 1 on error (one line on stderr), 2 on a usage
-// error, 3 when a scan finds no QR code.
+// error, 3 when a scan finds no QR code, 130 on Ctrl-C at a password prompt
+// (the terminal's echo is restored first).
 package main
 
 import (
@@ -185,7 +189,8 @@ func (c *cli) report(err error) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
 	}
-	msg := strings.ReplaceAll(err.Error(), "\n", " ")
+	// One line, with nothing in it that a terminal would act on.
+	msg := printable(strings.ReplaceAll(err.Error(), "\n", " "))
 	fmt.Fprintf(c.stderr, "deskauth-cli: %s\n", msg)
 	var ue usageError
 	var ce exitCodeError

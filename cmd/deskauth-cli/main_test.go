@@ -29,13 +29,21 @@ const (
 func TestMain(m *testing.M) {
 	testenv.ScriptMain(m, "deskauth-cli", func(args []string, stdio testenv.Stdio) int {
 		if os.Getenv(envTestArgon2) != "" {
-			vault.SetArgon2CostForTests(1, 64, 1)
+			testOnlyArgon2 = vault.Argon2Cost{Time: 1, Memory: 64, Threads: 1}
 		}
 		if dir := os.Getenv(envTestKeystore); dir != "" {
 			keyStore = func() (keystore.Store, error) { return keystoretest.FileStore{Dir: dir}, nil }
 		}
 		return cliMain(time.Now)(args, stdio)
 	})
+}
+
+// cheapArgon2 makes the password slots the CLI creates cheap for one
+// in-process test.
+func cheapArgon2(t *testing.T) {
+	old := testOnlyArgon2
+	testOnlyArgon2 = vault.Argon2Cost{Time: 1, Memory: 64, Threads: 1}
+	t.Cleanup(func() { testOnlyArgon2 = old })
 }
 
 // cliMain is deskauth-cli's run with now as the OS clock, in the form

@@ -39,15 +39,19 @@ func runParse(c *cli, args []string) error {
 	if len(pos) != 1 {
 		return usagef("parse takes exactly one URI")
 	}
-	a, err := vault.ParseURI(pos[0])
+	uri, err := c.stdinArg(pos[0], "URI", "otpauth:// URI: ")
+	if err != nil {
+		return err
+	}
+	a, err := vault.ParseURI(uri)
 	if err != nil {
 		return err
 	}
 	if *asJSON {
-		return json.NewEncoder(c.stdout).Encode(newAccountJSON(a, *reveal))
+		return json.NewEncoder(jsonOut(c.stdout)).Encode(newAccountJSON(a, *reveal))
 	}
-	fmt.Fprintf(c.stdout, "issuer:    %s\n", a.Issuer)
-	fmt.Fprintf(c.stdout, "name:      %s\n", a.Name)
+	fmt.Fprintf(c.stdout, "issuer:    %s\n", printable(a.Issuer))
+	fmt.Fprintf(c.stdout, "name:      %s\n", printable(a.Name))
 	fmt.Fprintf(c.stdout, "type:      %s\n", a.Kind)
 	fmt.Fprintf(c.stdout, "algorithm: %s\n", a.Algorithm)
 	fmt.Fprintf(c.stdout, "digits:    %d\n", a.Digits)

@@ -5,7 +5,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"golang.org/x/term"
 )
@@ -49,7 +52,9 @@ func (c *cli) terminal() (int, bool) {
 // prompt asks for a password on the terminal without echo.
 func (c *cli) prompt(fd int, label string) ([]byte, error) {
 	fmt.Fprint(c.stderr, label)
+	stop := restoreOnInterrupt(fd, c.stderr)
 	pw, err := term.ReadPassword(fd)
+	stop()
 	fmt.Fprintln(c.stderr)
 	if err != nil {
 		return nil, fmt.Errorf("reading the password: %v", err)
@@ -102,10 +107,63 @@ func (c *cli) newPassword(file, env string) ([]byte, error) {
 	return pw, nil
 }
 
+// interruptSignals end the process; while echo is off they must not leave the
+// terminal that way.
+var interruptSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
+
+// restoreOnInterrupt watches for Ctrl-C (and SIGTERM, SIGHUP) while a prompt
+// has the terminal's echo off: it puts the terminal back as it was, and exits
+// with 128 + the signal's number, as the signal would have. The function it
+// returns stops watching.
+func restoreOnInterrupt(fd int, w io.Writer) (stop func()) {
+	state, err := term.GetState(fd)
+	if err != nil {
+		return func() {}
+	}
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, interruptSignals...)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case sig := <-sigs:
+			term.Restore(fd, state)
+			fmt.Fprintln(w)
+			code := 1
+			if s, ok := sig.(syscall.Signal); ok {
+				code = 128 + int(s)
+			}
+			os.Exit(code)
+		case <-done:
+		}
+	}()
+	return func() {
+		signal.Stop(sigs)
+		close(done)
+	}
+}
+
 // readLine reads one line from stdin, for "--secret -".
-func (c *cli) readLine() (string, error) {
+func (c *cli) readLine() (string, error) { return c.stdinLine("Secret (Base32): ") }
+
+// stdinArg returns arg, or, when arg is "-", one line of stdin: a URI or
+// secret given as "-" stays out of the process list (/proc/PID/cmdline),
+// which every local user can read. what names it in errors.
+func (c *cli) stdinArg(arg, what, prompt string) (string, error) {
+	if arg != "-" {
+		return arg, nil
+	}
+	s, err := c.stdinLine(prompt)
+	if err != nil {
+		return "", fmt.Errorf("reading the %s from stdin: %v", what, err)
+	}
+	return s, nil
+}
+
+// stdinLine reads one line from stdin; on a terminal it asks with prompt and
+// reads without echo, as for a password.
+func (c *cli) stdinLine(prompt string) (string, error) {
 	if fd, ok := c.terminal(); ok {
-		b, err := c.prompt(fd, "Secret (Base32): ")
+		b, err := c.prompt(fd, prompt)
 		return string(b), err
 	}
 	s := bufio.NewScanner(c.stdin)

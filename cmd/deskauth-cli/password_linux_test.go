@@ -2,16 +2,18 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/deskauth/deskauth/internal/testenv"
-	"github.com/deskauth/deskauth/vault"
 	"github.com/deskauth/deskauth/vault/keystore"
 	"golang.org/x/sys/unix"
 )
@@ -110,7 +112,7 @@ func typeAtPrompts(t *testing.T, args []string, lines ...string) (int, string, s
 // TestPasswordPromptNoEcho: in a terminal, the password is asked for on
 // stderr, typed without echo, asked twice for a new vault, and never shown.
 func TestPasswordPromptNoEcho(t *testing.T) {
-	defer vault.SetArgon2CostForTests(1, 64, 1)()
+	cheapArgon2(t)
 	old := keyStore
 	keyStore = func() (keystore.Store, error) { return nil, keystore.ErrUnavailable }
 	defer func() { keyStore = old }()
@@ -148,4 +150,77 @@ func TestPasswordPromptNoEcho(t *testing.T) {
 	if code != 1 || !strings.HasSuffix(errs, "deskauth-cli: wrong password\n") {
 		t.Fatalf("wrong password: exit %d, stderr %q", code, errs)
 	}
+}
+
+const envPromptHelper = "DESKAUTH_CLI_TEST_PROMPT_HELPER"
+
+// TestPromptHelper is not a test: it is the child of TestCtrlCRestoresEcho,
+// running deskauth-cli with its terminal as stdin.
+func TestPromptHelper(t *testing.T) {
+	if os.Getenv(envPromptHelper) == "" {
+		t.Skip("child process of TestCtrlCRestoresEcho")
+	}
+	os.Exit(run(strings.Fields(os.Getenv(envPromptHelper)), &cli{stdin: os.Stdin, stdout: os.Stdout,
+		stderr: os.Stderr, getenv: func(string) string { return "" }, now: time.Now}))
+}
+
+// TestCtrlCRestoresEcho (issue 9 #8): Ctrl-C typed at a password prompt ends
+// deskauth-cli with status 130 and leaves the terminal echoing again, for
+// both the new-password and the unlock prompts.
+func TestCtrlCRestoresEcho(t *testing.T) {
+	cheapArgon2(t)
+	path := filepath.Join(t.TempDir(), "v.vault")
+	if code, _, errs := testenv.RunCLI(cliMain(time.Now), map[string]string{envPassword: "pw"}, "init", "--vault", path); code != 0 {
+		t.Fatalf("init: %s", errs)
+	}
+	for _, args := range []string{"init --vault " + path + ".new", "list --vault " + path} {
+		t.Run(strings.Fields(args)[0], func(t *testing.T) {
+			master, slave := openPTY(t)
+			var screen syncBuffer
+			go func() {
+				buf := make([]byte, 256)
+				for {
+					n, err := master.Read(buf)
+					screen.Write(buf[:n])
+					if err != nil {
+						return
+					}
+				}
+			}()
+			cmd := exec.Command(os.Args[0], "-test.run=^TestPromptHelper$", "-test.count=1")
+			cmd.Env = append(os.Environ(), envPromptHelper+"="+args)
+			cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
+			// Its own session, with the pty as its controlling terminal,
+			// so ^C typed there is its SIGINT.
+			cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			deadline := time.Now().Add(30 * time.Second)
+			for !strings.Contains(screen.String(), "assword") || echoOn(t, slave) {
+				if time.Now().After(deadline) {
+					cmd.Process.Kill()
+					t.Fatalf("no prompt with echo off; the screen: %q", screen.String())
+				}
+				time.Sleep(time.Millisecond)
+			}
+			master.Write([]byte{3}) // ^C
+			err := cmd.Wait()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+				t.Errorf("exit: %v, want status 130", err)
+			}
+			if !echoOn(t, slave) {
+				t.Error("the terminal was left without echo")
+			}
+		})
+	}
+}
+
+func echoOn(t *testing.T, tty *os.File) bool {
+	tio, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tio.Lflag&unix.ECHO != 0
 }

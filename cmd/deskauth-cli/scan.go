@@ -228,7 +228,7 @@ func (c *cli) printFound(found []foundCode, opt scanOptions) error {
 		for _, f := range found {
 			out = append(out, describeJSON(f, opt.raw))
 		}
-		enc := json.NewEncoder(c.stdout)
+		enc := json.NewEncoder(jsonOut(c.stdout))
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}

@@ -86,7 +86,7 @@ func TestCodeTimeSourceErrors(t *testing.T) {
 // Vault mode follows the vault's saved time source; --time-source overrides
 // it and --at bypasses it.
 func TestCodeVaultTimeSource(t *testing.T) {
-	defer vault.SetArgon2CostForTests(1, 64, 1)()
+	cheapArgon2(t)
 	truth := time.Date(2026, 11, 24, 12, 0, 15, 0, time.UTC)
 	clock := fakeNow(truth.Add(-90 * time.Second))
 	srv := ntpServer(t, plus(clock, 90*time.Second))

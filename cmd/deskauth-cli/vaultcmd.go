@@ -19,6 +19,11 @@ import (
 // that keeps its keys in files, so that scripts run without a keyring.
 var keyStore = keystore.Default
 
+// testOnlyArgon2 is the Argon2id cost of the password slots the CLI makes;
+// zero is the vault's own. Only the CLI's tests set it (as age's tests set
+// testOnlyConfigureScryptIdentity): no flag or variable reaches it.
+var testOnlyArgon2 vault.Argon2Cost
+
 // vaultFlags are the flags every vault command takes, plus what opening the
 // vault learned (the password typed, if one was needed).
 type vaultFlags struct {
@@ -96,6 +101,7 @@ func (c *cli) openWith(vf *vaultFlags, open func(string, vault.Unlocker) (*vault
 	var be *vault.BackupError
 	switch {
 	case err == nil:
+		c.warnPlace(v)
 		return v, nil
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("no vault at %s (create one with deskauth-cli init)", path)
@@ -128,7 +134,7 @@ func runInit(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	var p vault.Protection
+	p := vault.Protection{Argon2: testOnlyArgon2}
 	switch *protect {
 	case "password", "os", "both":
 	default:
@@ -152,6 +158,7 @@ func runInit(c *cli, args []string) error {
 		return err
 	}
 	defer v.Close()
+	c.warnPlace(v)
 	fmt.Fprintf(c.stdout, "created a vault protected by %s at %s\n", describeProtection(*protect), path)
 	return nil
 }
@@ -193,7 +200,11 @@ func runAdd(c *cli, args []string) error {
 				return usagef("add takes a URI or --%s and the other fields, not both", f)
 			}
 		}
-		if a, err = vault.ParseURI(pos[0]); err != nil {
+		uri, err := c.stdinArg(pos[0], "URI", "otpauth:// URI: ")
+		if err != nil {
+			return err
+		}
+		if a, err = vault.ParseURI(uri); err != nil {
 			return err
 		}
 	case len(pos) > 1:
@@ -265,7 +276,7 @@ func runList(c *cli, args []string) error {
 		for _, a := range v.Accounts() {
 			out = append(out, newAccountJSON(a, false))
 		}
-		return json.NewEncoder(c.stdout).Encode(out)
+		return json.NewEncoder(jsonOut(c.stdout)).Encode(out)
 	}
 	if len(v.Accounts()) == 0 {
 		fmt.Fprintln(c.stderr, "the vault has no accounts yet (add one with deskauth-cli add)")
@@ -448,7 +459,7 @@ func runProtect(c *cli, args []string) error {
 		return err
 	}
 	defer v.Close()
-	var p vault.Protection
+	p := vault.Protection{Argon2: testOnlyArgon2}
 	if *useOS || *both {
 		if p.Store, err = keyStore(); err != nil {
 			return err
@@ -495,7 +506,7 @@ func runPasswd(c *cli, args []string) error {
 	if !hasPW {
 		return errors.New("this vault has no password (add one with deskauth-cli protect --password or --both)")
 	}
-	var p vault.Protection
+	p := vault.Protection{Argon2: testOnlyArgon2}
 	if hasOS {
 		if p.Store, err = keyStore(); err != nil {
 			return err

@@ -101,7 +101,12 @@ func addToFreshVault(t *testing.T, accts []vault.Account) []vault.Account {
 		t.Fatal(err)
 	}
 	defer v.Close()
-	return append([]vault.Account(nil), v.Accounts()...)
+	// Close wipes the vault's secrets, so keep copies of them.
+	out := append([]vault.Account(nil), v.Accounts()...)
+	for i := range out {
+		out[i].Secret = bytes.Clone(out[i].Secret)
+	}
+	return out
 }
 
 // TestDeskAuthExportOpensWithVaultOpen: the encrypted backup is a vault.
