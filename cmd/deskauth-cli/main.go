@@ -100,6 +100,7 @@ var commands = []command{
 	{"parse", "show the fields of an otpauth:// URI", runParse},
 	{"scan", "find QR codes on screen, in images or on the clipboard", runScan},
 	{"time", "check the PC clock against a time source, or save the vault's", runTime},
+	{"version", "print the DeskAuth version", runVersion},
 }
 
 // cli carries what a command may touch, so tests can swap any of it.

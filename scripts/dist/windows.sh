@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# windows.sh builds DeskAuth for 64-bit Windows into dist/ (make dist-windows):
+#
+#   dist/DeskAuth-Setup-VERSION.exe                per-user NSIS installer
+#   dist/DeskAuth-VERSION-windows-portable.zip     DeskAuth/ with both programs
+#                                                  and the deskauth.portable marker
+#
+# deskauth.exe is a windowsgui program and deskauth-cli.exe a console one; both
+# carry the icon, version information and manifest (packaging/windows), compiled
+# by windres into a .syso that go build links in. Go takes a .syso only from the
+# package's folder (not through -overlay), so it is put there for the build
+# and removed afterwards (cmd/*/zz_dist_*.syso, ignored by git). Programs and
+# installer are signed by sign.sh when a certificate is set. Intermediate files
+# go to bin/dist/windows.
+#
+# Cross-builds on Linux with x86_64-w64-mingw32-gcc and -windres; on Windows
+# (MSYS2 MINGW64) set CC_WINDOWS=gcc WINDRES=windres. Needs makensis, zip and
+# ImageMagick's convert.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export PATH=/usr/local/go/bin:$PATH
+
+GO=${GO:-go}
+CC_WINDOWS=${CC_WINDOWS:-x86_64-w64-mingw32-gcc}
+WINDRES=${WINDRES:-x86_64-w64-mingw32-windres}
+VERSION=${VERSION:-$(scripts/dist/version.sh)}
+WINVERSION=$(DESKAUTH_VERSION=$VERSION scripts/dist/version.sh --windows)
+work=bin/dist/windows
+out=dist
+pkg=github.com/deskauth/deskauth
+
+for tool in "$CC_WINDOWS" "$WINDRES" makensis zip convert; do
+	command -v "$tool" >/dev/null || { echo "dist-windows: $tool is missing (scripts/apt-packages.txt)" >&2; exit 1; }
+done
+
+rm -rf "$work"
+mkdir -p "$work/app" "$work/portable/DeskAuth" "$out"
+root=$(pwd)
+
+# The icon: every size Windows asks for, from the 512 px PNG.
+convert assets/icon.png -background none -define icon:auto-resize=256,128,64,48,32,24,16 "$work/deskauth.ico"
+
+# resource NAME DESCRIPTION writes $work/NAME.syso.
+resource() {
+	local name=$1 description=$2
+	sed -e "s/@NAME@/$name/g" -e "s/@WINVERSION@/$WINVERSION/g" \
+		packaging/windows/deskauth.exe.manifest >"$work/$name.manifest"
+	sed -e "s|@NAME@|$name|g" -e "s|@DESCRIPTION@|$description|g" \
+		-e "s|@VERSION@|$VERSION|g" -e "s|@WINVERSION_COMMAS@|${WINVERSION//./,}|g" \
+		-e "s|@ICON@|$name.ico|g" -e "s|@MANIFEST@|$name.manifest|g" \
+		packaging/windows/resource.rc.in >"$work/$name.rc"
+	cp "$work/deskauth.ico" "$work/$name.ico"
+	(cd "$work" && "$WINDRES" -O coff -i "$name.rc" -o "$name.syso")
+}
+resource deskauth "DeskAuth"
+resource deskauth-cli "DeskAuth command line"
+
+cleanup() { rm -f cmd/deskauth/zz_dist_windows_amd64.syso cmd/deskauth-cli/zz_dist_windows_amd64.syso; }
+trap cleanup EXIT
+cp "$work/deskauth.syso" cmd/deskauth/zz_dist_windows_amd64.syso
+cp "$work/deskauth-cli.syso" cmd/deskauth-cli/zz_dist_windows_amd64.syso
+
+ldflags="-s -w -X $pkg/internal/version.Version=$VERSION"
+echo "dist-windows: building $VERSION (the GUI takes minutes on a cold build cache)" >&2
+CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=$CC_WINDOWS \
+	$GO build -ldflags "$ldflags -H=windowsgui" -o "$work/app/deskauth.exe" ./cmd/deskauth
+CGO_ENABLED=0 GOOS=windows GOARCH=amd64 \
+	$GO build -ldflags "$ldflags" -o "$work/app/deskauth-cli.exe" ./cmd/deskauth-cli
+cleanup
+scripts/dist/sign.sh "$work/app/deskauth.exe" "$work/app/deskauth-cli.exe"
+
+setup=DeskAuth-Setup-$VERSION.exe
+makensis -V2 -DVERSION="$VERSION" -DWINVERSION="$WINVERSION" -DSRCDIR="$root/$work/app" \
+	-DICON="$root/$work/deskauth.ico" -DOUTFILE="$root/$out/$setup" packaging/windows/deskauth.nsi
+scripts/dist/sign.sh "$out/$setup"
+
+zipname=DeskAuth-$VERSION-windows-portable.zip
+cp "$work/app/deskauth.exe" "$work/app/deskauth-cli.exe" "$work/portable/DeskAuth/"
+printf 'This file makes DeskAuth keep its vault (deskauth.vault) in this folder.\r\n' >"$work/portable/DeskAuth/deskauth.portable"
+sed 's/$/\r/' packaging/windows/README-portable.txt >"$work/portable/DeskAuth/README-portable.txt"
+rm -f "$out/$zipname"
+(cd "$work/portable" && zip -q -9 -X -r "$root/$out/$zipname" DeskAuth)
+echo "dist-windows: $out/$setup $out/$zipname" >&2
