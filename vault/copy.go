@@ -26,7 +26,7 @@ func EncodeBackup(accts []Account, settings Settings, password []byte) ([]byte, 
 			return nil, fmt.Errorf("account %d (%s): %w", i+1, a.Label(), err)
 		}
 	}
-	v := &Vault{Accounts: append([]Account(nil), accts...), Settings: settings}
+	v := &Vault{accounts: append([]Account(nil), accts...), Settings: settings}
 	defer v.Close()
 	if _, err := rand.Read(v.id[:]); err != nil {
 		return nil, err

@@ -26,8 +26,8 @@ func TestEncodeBackupOpensWithVaultOpen(t *testing.T) {
 		t.Fatalf("Open: %v", err)
 	}
 	defer v.Close()
-	if len(v.Accounts) != 2 || !v.Accounts[0].Equal(accts[0]) || !v.Accounts[1].Equal(accts[1]) {
-		t.Fatalf("accounts = %+v", v.Accounts)
+	if len(v.Accounts()) != 2 || !v.Accounts()[0].Equal(accts[0]) || !v.Accounts()[1].Equal(accts[1]) {
+		t.Fatalf("accounts = %+v", v.Accounts())
 	}
 	if pw, os := v.Protection(); !pw || os {
 		t.Fatalf("protection = %v %v, want password only", pw, os)

@@ -76,8 +76,8 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
-// addToFreshVault adds accts to a new vault, saves, reopens it and returns
-// what it holds.
+// addToFreshVault adds accts to a new vault through the core (Plan,
+// AddPlanned), reopens it and returns what it holds.
 func addToFreshVault(t *testing.T, accts []vault.Account) []vault.Account {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "fresh.vault")
@@ -85,13 +85,15 @@ func addToFreshVault(t *testing.T, accts []vault.Account) []vault.Account {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, a := range accts {
-		if err := v.Add(a); err != nil {
-			t.Fatalf("add %s: %v", a.Label(), err)
+	plan := v.Plan(accts)
+	for _, p := range plan {
+		if p.Outcome != vault.New {
+			t.Fatalf("%s planned as %v in an empty vault", p.Account.Label(), p.Outcome)
 		}
 	}
-	if err := v.Save(); err != nil {
-		t.Fatal(err)
+	rep, err := v.AddPlanned(plan)
+	if err != nil || len(rep.Added) != len(accts) {
+		t.Fatalf("AddPlanned: %+v %v", rep, err)
 	}
 	v.Close()
 	v, err = vault.Open(path, vault.Unlocker{Password: func() ([]byte, error) { return []byte("pw"), nil }})
@@ -99,7 +101,7 @@ func addToFreshVault(t *testing.T, accts []vault.Account) []vault.Account {
 		t.Fatal(err)
 	}
 	defer v.Close()
-	return append([]vault.Account(nil), v.Accounts...)
+	return append([]vault.Account(nil), v.Accounts()...)
 }
 
 // TestDeskAuthExportOpensWithVaultOpen: the encrypted backup is a vault.
@@ -116,7 +118,7 @@ func TestDeskAuthExportOpensWithVaultOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer v.Close()
-	sameAccounts(t, v.Accounts, roundTripSet())
+	sameAccounts(t, v.Accounts(), roundTripSet())
 	if _, err := Parse(data, Options{Password: password("nope")}); !errors.Is(err, vault.ErrWrongPassword) {
 		t.Fatalf("wrong password: %v", err)
 	}
