@@ -53,8 +53,13 @@ func (u *ui) showAdd(found []vault.Account) {
 	// Several links pasted at once (a WinAuth export, say) are an import:
 	// they go to the import preview at once, so no secret stays on screen
 	// and no line is read as part of another.
+	// Typing goes rune by rune; a paste arrives at once.
+	before := ""
 	s.input.OnChanged = func(text string) {
-		if manyLines(text) {
+		pasted := len(text)-len(before) > 1
+		before = text
+		if pasted && manyLines(text) {
+			before = ""
 			s.input.SetText("")
 			u.importText(text)
 		}

@@ -371,6 +371,8 @@ func (u *ui) openWith(password string, passwordOnly bool) {
 func (u *ui) openFailed(err error) {
 	s := u.unlock
 	switch {
+	case errors.Is(err, vault.ErrPasswordRequired) && s.hasOS:
+		s.status.SetText(lang.L("This computer's key store did not open the vault. Type the password."))
 	case errors.Is(err, vault.ErrPasswordRequired):
 		s.status.SetText(lang.L("Type the vault's password."))
 	case errors.Is(err, vault.ErrWrongPassword):
