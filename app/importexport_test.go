@@ -33,7 +33,7 @@ func TestImportPreviewAndChoices(t *testing.T) {
 	text := strings.Join([]string{
 		exampleURI, // duplicate
 		"otpauth://totp/Example:alice@example.com?secret=GEZDGNBVGY3TQOJQ&issuer=Example", // re-enrolment
-		secondURI, // new
+		secondURI,                             // new
 		"otpauth://totp/Broken:x?secret=0000", // unreadable
 	}, "\n")
 	h.u.importText(text)
@@ -59,7 +59,7 @@ func TestImportPreviewAndChoices(t *testing.T) {
 	}
 	test.Tap(s.confirm)
 	got := labels(h.reopen("pw").Accounts())
-	want := []string{"Example (alice@example.com)", "Example (alice@example.com (2))", "Lab (root)"}
+	want := []string{"Example (alice@example.com)", "Example (alice@example.com (2))", "Lab (root)"} // in order
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("vault = %q, want %q", got, want)
 	}
