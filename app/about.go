@@ -2,6 +2,7 @@ package app
 
 import (
 	"runtime"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -27,7 +28,7 @@ func (u *ui) showAbout() {
 	vaultPath := widget.NewLabelWithStyle(lang.L("Vault: {{.Path}}", map[string]any{"Path": u.path}), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	vaultPath.Wrapping = fyne.TextWrapBreak
 	licence := widget.NewLabelWithStyle(lang.L("Licensed under the Apache License 2.0. Built with Go {{.Go}} and Fyne.",
-		map[string]any{"Go": runtime.Version()}), fyne.TextAlignCenter, fyne.TextStyle{})
+		map[string]any{"Go": strings.TrimPrefix(runtime.Version(), "go")}), fyne.TextAlignCenter, fyne.TextStyle{})
 	licence.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustom(lang.L("About DeskAuth"), lang.L("Close"),
 		container.NewVBox(icon, name, u.dialogs.aboutVersion, what, vaultPath, licence), u.win)

@@ -89,7 +89,10 @@ func (u *ui) showAdd(found []vault.Account) {
 	s.save.Importance = widget.HighImportance
 	hint := widget.NewLabel(lang.L("Type this code into the console. Save once the console accepts it."))
 	hint.Wrapping = fyne.TextWrapWord
-	s.reenrol = widget.NewRadioGroup([]string{lang.L("Replace the old secret (the console was reset)"), lang.L("Keep both")}, nil)
+	// Short choices, so the row fits a narrow window; the label above says
+	// what is replaced.
+	s.reenrol = widget.NewRadioGroup([]string{lang.L("Replace"), lang.L("Keep both")}, nil)
+	s.reenrol.Horizontal = true
 	s.reenrol.Required = true
 	s.reenrol.Hide()
 	s.preview = container.NewVBox(widget.NewSeparator(), s.label, s.code, s.bar, hint, s.reenrol, s.save)
@@ -104,7 +107,7 @@ func (u *ui) showAdd(found []vault.Account) {
 			widget.NewLabelWithStyle(lang.L("Add an account"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})),
 		s.input, s.check,
 		container.NewGridWithColumns(2, fromFile, fromClip),
-		s.issuer, s.name,
+		widget.NewForm(widget.NewFormItem(lang.L("Service"), s.issuer), widget.NewFormItem(lang.L("Account"), s.name)),
 		s.preview, s.status,
 	))))
 	if len(found) > 0 {

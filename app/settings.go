@@ -120,14 +120,18 @@ func (u *ui) showSettings() {
 	protectionHint := wrapped(lang.L("To change the password, choose a password (or both) and type the new one."), fyne.TextStyle{})
 
 	// Window.
-	s.autoLock = widget.NewSelect(choiceLabels(autoLockChoices, minutesLabel), func(label string) {
-		u.prefs.SetAutoLockMinutes(autoLockChoices[indexOf(s.autoLock.Options, label)])
-	})
+	// Each control shows the stored value first and only then listens, so
+	// building the screen changes nothing.
+	s.autoLock = widget.NewSelect(choiceLabels(autoLockChoices, minutesLabel), nil)
 	s.autoLock.SetSelectedIndex(nearest(autoLockChoices, int(u.prefs.AutoLock()/time.Minute)))
-	s.clipboardClear = widget.NewSelect(choiceLabels(clipboardChoices, secondsLabel), func(label string) {
-		u.prefs.SetClipboardClearSeconds(clipboardChoices[indexOf(s.clipboardClear.Options, label)])
-	})
+	s.autoLock.OnChanged = func(label string) {
+		u.prefs.SetAutoLockMinutes(autoLockChoices[indexOf(s.autoLock.Options, label)])
+	}
+	s.clipboardClear = widget.NewSelect(choiceLabels(clipboardChoices, secondsLabel), nil)
 	s.clipboardClear.SetSelectedIndex(nearest(clipboardChoices, int(u.prefs.ClipboardClear()/time.Second)))
+	s.clipboardClear.OnChanged = func(label string) {
+		u.prefs.SetClipboardClearSeconds(clipboardChoices[indexOf(s.clipboardClear.Options, label)])
+	}
 	s.language = widget.NewSelect([]string{lang.L("System language"), "日本語", "English"}, nil)
 	s.language.SetSelectedIndex(max(indexOfString(languageChoices, u.prefs.Language()), 0))
 	s.language.OnChanged = func(label string) {
@@ -141,16 +145,19 @@ func (u *ui) showSettings() {
 		u.showSettings() // again, in the new language
 		u.settings.status.SetText(lang.L("The language is changed. The tray menu follows after a restart."))
 	}
-	s.theme = widget.NewSelect([]string{lang.L("System theme"), lang.L("Light"), lang.L("Dark")}, func(label string) {
+	s.theme = widget.NewSelect([]string{lang.L("System theme"), lang.L("Light"), lang.L("Dark")}, nil)
+	s.theme.SetSelectedIndex(max(indexOfString(themeChoices, u.prefs.Theme()), 0))
+	s.theme.OnChanged = func(label string) {
 		t := themeChoices[indexOf(s.theme.Options, label)]
 		u.prefs.SetTheme(t)
 		u.applyTheme(t)
-	})
-	s.theme.SetSelectedIndex(max(indexOfString(themeChoices, u.prefs.Theme()), 0))
-	s.startMinimised = widget.NewCheck(lang.L("Start minimised"), func(on bool) { u.prefs.SetStartMinimised(on) })
+	}
+	s.startMinimised = widget.NewCheck(lang.L("Start minimised"), nil)
 	s.startMinimised.SetChecked(u.prefs.StartMinimised())
-	s.hideCodes = widget.NewCheck(lang.L("Hide codes until clicked (for screen sharing)"), func(on bool) { u.prefs.SetHideCodes(on) })
+	s.startMinimised.OnChanged = func(on bool) { u.prefs.SetStartMinimised(on) }
+	s.hideCodes = widget.NewCheck(lang.L("Hide codes until clicked (for screen sharing)"), nil)
 	s.hideCodes.SetChecked(u.prefs.HideCodes())
+	s.hideCodes.OnChanged = func(on bool) { u.prefs.SetHideCodes(on) }
 	window := container.NewVBox(
 		widget.NewForm(
 			widget.NewFormItem(lang.L("Lock after"), s.autoLock),
@@ -418,10 +425,22 @@ func applyLanguage(l string) {
 	if err := lang.AddTranslationsFS(assets.Translations, "translations"); err != nil {
 		fyne.LogError("loading translations", err)
 	}
+	// Japanese again, with line-break hints (see breakHints).
+	if ja, err := assets.Translations.ReadFile("translations/ja.json"); err == nil {
+		if ja, err = withBreakHints(ja); err == nil {
+			err = lang.AddTranslationsForLocale(ja, "ja")
+		}
+		if err != nil {
+			fyne.LogError("loading translations", err)
+		}
+	}
 	if l == "" {
 		return
 	}
 	data, err := assets.Translations.ReadFile("translations/" + l + ".json")
+	if err == nil && l == "ja" {
+		data, err = withBreakHints(data)
+	}
 	if err != nil {
 		fyne.LogError("loading translations", err)
 		return
