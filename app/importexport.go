@@ -157,7 +157,7 @@ func (u *ui) showImportPreview(res *transfer.Result) {
 		if n == 0 {
 			return
 		}
-		body.Add(widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		body.Add(wrapped(title, fyne.TextStyle{Bold: true}))
 		body.Add(content)
 	}
 	count := func(n int) map[string]any { return map[string]any{"Count": fmt.Sprint(n)} }
