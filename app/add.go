@@ -16,6 +16,7 @@ import (
 
 	"github.com/deskauth/deskauth/capture"
 	"github.com/deskauth/deskauth/vault"
+	"github.com/deskauth/deskauth/vault/transfer"
 )
 
 // addScreen takes a new account from a pasted URI, a typed secret, an image
@@ -311,12 +312,35 @@ func labels(accts []vault.Account) []string {
 
 // handlePayloads turns decoded QR texts into accounts to check, or explains
 // why there is nothing to add. What an earlier source left on the add
-// screen is cleared first.
+// screen is cleared first. The codes of a Google Authenticator export are
+// collected across scans (transfer.Batches) and imported once all are in.
 func (u *ui) handlePayloads(texts []string) {
-	p := vault.ReadPayloads(texts...)
-	var notes []string
+	var rest, notes []string
+	for _, t := range texts {
+		if vault.ClassifyPayload(t) != vault.PayloadMigration {
+			rest = append(rest, t)
+			continue
+		}
+		if u.batches == nil {
+			u.batches = transfer.NewBatches()
+		}
+		if _, err := u.batches.Add(t); err != nil {
+			notes = append(notes, describe(err))
+		}
+	}
+	if res := u.batchesDone(); res != nil {
+		u.showImportPreview(res)
+		return
+	}
+	p := vault.ReadPayloads(rest...)
 	for _, n := range p.Notes {
 		notes = append(notes, describeNote(n))
+	}
+	if u.batches != nil {
+		for _, b := range u.batches.Pending() {
+			notes = append(notes, lang.L("Scanned {{.Scanned}} of {{.Size}} codes of a Google Authenticator export. Show the next one and scan again.",
+				map[string]any{"Scanned": fmt.Sprint(b.Scanned), "Size": fmt.Sprint(b.Size)}))
+		}
 	}
 	if u.add == nil {
 		u.showAdd(nil)
@@ -327,6 +351,22 @@ func (u *ui) handlePayloads(texts []string) {
 		u.setPending(p.Accounts)
 	}
 	u.add.status.SetText(strings.Join(notes, "\n"))
+}
+
+// batchesDone takes the accounts of every export whose codes are all
+// scanned, or nil.
+func (u *ui) batchesDone() *transfer.Result {
+	if u.batches == nil {
+		return nil
+	}
+	res := u.batches.Take()
+	if res == nil || len(res.Accounts)+len(res.Problems) == 0 {
+		return nil
+	}
+	if len(u.batches.Pending()) == 0 {
+		u.batches = nil
+	}
+	return res
 }
 
 // scanScreen hides the window, reads every display, and shows what it found.

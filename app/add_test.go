@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/deskauth/deskauth/capture"
 	"github.com/deskauth/deskauth/vault"
+	"github.com/deskauth/deskauth/vault/transfer"
 )
 
 const secondURI = "otpauth://totp/Lab:root?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Lab"
@@ -187,5 +189,38 @@ func TestAddImageFile(t *testing.T) {
 	run()
 	if got, want := h.u.add.code.Text, wantCode(t, exampleURI); got != want {
 		t.Errorf("code = %q, want %q (status %q)", got, want, h.u.add.status.Text)
+	}
+}
+
+// A Google Authenticator export spread over two QR codes is collected across
+// scans ("1 of 2") and imported through the preview once both are in.
+func TestScanCollectsMigrationBatches(t *testing.T) {
+	var accts []vault.Account
+	for i := range 12 {
+		a, err := vault.NewAccount("Lab", fmt.Sprintf("user%02d", i), vault.EncodeSecret([]byte(fmt.Sprintf("secret number %02d", i))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		accts = append(accts, a)
+	}
+	uris, probs := transfer.MigrationURIs(accts)
+	if len(uris) != 2 || len(probs) != 0 {
+		t.Fatalf("%d codes, %v", len(uris), probs)
+	}
+	h := newHarness(t, "")
+	h.createWithPassword("pw")
+	h.found = []capture.Found{{Text: uris[1]}}
+	test.Tap(findButton(t, h.u.win, "Scan screen"))
+	if h.u.add == nil || h.u.add.status.Text != "Scanned 1 of 2 codes of a Google Authenticator export. Show the next one and scan again." {
+		t.Fatalf("after the first code: %+v", h.u.add)
+	}
+	h.found = []capture.Found{{Text: uris[0]}}
+	h.u.scanScreen()
+	if h.u.imp == nil || !hasText(h.u.win.Content(), "To add (12)") {
+		t.Fatalf("no preview of 12 accounts: %q", texts(h.u.win.Content()))
+	}
+	test.Tap(h.u.imp.confirm)
+	if n := len(h.reopen("pw").Accounts()); n != 12 {
+		t.Errorf("%d accounts", n)
 	}
 }

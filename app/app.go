@@ -23,6 +23,7 @@ import (
 	"github.com/deskauth/deskauth/capture"
 	"github.com/deskauth/deskauth/vault"
 	"github.com/deskauth/deskauth/vault/keystore"
+	"github.com/deskauth/deskauth/vault/transfer"
 )
 
 // AppID is the application identifier, shared with FyneApp.toml.
@@ -95,7 +96,8 @@ type ui struct {
 	qr       *qrScreen     // exported QR codes
 	dialogs  openDialogs   // widgets of the dialog on show, for tests
 
-	baseTheme fyne.Theme // the theme before a light or dark choice
+	baseTheme fyne.Theme        // the theme before a light or dark choice
+	batches   *transfer.Batches // Google Authenticator export codes scanned so far
 
 	background *time.Timer   // auto-lock countdown while in the background
 	stopTick   chan struct{} // closed on lock, ends the refresh goroutine
@@ -221,6 +223,7 @@ func (u *ui) lock() {
 		u.stopTick = nil
 	}
 	u.codes, u.add, u.settings, u.imp, u.qr = nil, nil, nil, nil, nil
+	u.batches = nil
 	if u.clock != nil {
 		u.clock.stop()
 		u.clock = nil
