@@ -401,12 +401,20 @@ func (u *ui) handleScan(found []capture.Found, err error) {
 	u.handlePayloads(texts)
 }
 
-// currentStatus is the status line of the screen on show.
+// currentStatus is the status line of the screen on show; a detached label
+// on a screen that has none, so a message never crashes the window.
 func (u *ui) currentStatus() *widget.Label {
-	if u.add != nil {
+	switch {
+	case u.add != nil:
 		return u.add.status
+	case u.codes != nil:
+		return u.codes.status
+	case u.settings != nil && u.win.Content() == u.settings.root:
+		return u.settings.status
+	case u.imp != nil && u.win.Content() == u.imp.root:
+		return u.imp.status
 	}
-	return u.codes.status
+	return widget.NewLabel("")
 }
 
 // pickImageFile reads a QR code from an image file chosen in the system's

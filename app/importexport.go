@@ -176,7 +176,7 @@ func (u *ui) showImportPreview(res *transfer.Result) {
 		s.confirm.Disable()
 		s.status.SetText(lang.L("Nothing new to import."))
 	}
-	cancel := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() { u.showCodes() })
+	cancel := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() { u.imp = nil; u.showCodes() })
 	title := widget.NewLabelWithStyle(lang.L("Import preview"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	note := wrapped(lang.L("Nothing is added until you press Import."), fyne.TextStyle{})
 	s.root = container.NewBorder(
@@ -184,7 +184,8 @@ func (u *ui) showImportPreview(res *transfer.Result) {
 		container.NewVBox(s.status, container.NewGridWithColumns(2, cancel, s.confirm)),
 		nil, nil, container.NewVScroll(body))
 	u.codes, u.add, u.imp = nil, nil, s
-	u.show(container.NewPadded(s.root))
+	s.root = container.NewPadded(s.root)
+	u.show(s.root)
 }
 
 // confirmImport adds what the preview showed, with the admin's choices.
@@ -235,12 +236,13 @@ func wrapped(text string, style fyne.TextStyle) *widget.Label {
 
 // say puts a message on the status line of the screen on show.
 func (u *ui) say(msg string) {
+	on := u.win.Content()
 	switch {
-	case u.imp != nil && u.win.Content() != nil:
+	case u.imp != nil && on == u.imp.root:
 		u.imp.status.SetText(msg)
 	case u.add != nil:
 		u.add.status.SetText(msg)
-	case u.settings != nil:
+	case u.settings != nil && on == u.settings.root:
 		u.settings.status.SetText(msg)
 	case u.codes != nil:
 		u.codes.status.SetText(msg)

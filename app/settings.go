@@ -210,7 +210,8 @@ func (u *ui) showSettings() {
 		container.NewBorder(nil, nil, back, nil,
 			widget.NewLabelWithStyle(lang.L("Settings"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})),
 		s.status, nil, nil, container.NewVScroll(container.NewPadded(body)))
-	u.show(container.NewPadded(s.root))
+	s.root = container.NewPadded(s.root)
+	u.show(s.root)
 }
 
 // protectionText says what protects the vault now.
