@@ -21,6 +21,7 @@ import (
 
 	"github.com/deskauth/deskauth/assets"
 	"github.com/deskauth/deskauth/capture"
+	"github.com/deskauth/deskauth/internal/filedialog"
 	"github.com/deskauth/deskauth/vault"
 	"github.com/deskauth/deskauth/vault/keystore"
 	"github.com/deskauth/deskauth/vault/transfer"
@@ -69,8 +70,8 @@ func realDeps() deps {
 		hideForScan:  400 * time.Millisecond,
 		refreshEvery: time.Second,
 		background:   func(f func()) { go f() },
-		openFile:     nativeOpen,
-		saveFile:     nativeSave,
+		openFile:     filedialog.Open,
+		saveFile:     filedialog.Save,
 		autostart:    realAutostart(),
 	}
 }

@@ -15,10 +15,10 @@ import (
 )
 
 // File dialogs. Fyne's own dialog is in English whatever the language, so
-// the window asks the system's dialog first (nativeOpen and nativeSave, one
-// file per OS): GetOpenFileName on Windows, AppleScript's choose file on
-// macOS, the desktop portal (then zenity or kdialog) on Linux. Only where
-// none exists does Fyne's dialog appear, filtered to the right files.
+// the window asks the system's dialog first (internal/filedialog:
+// GetOpenFileName on Windows, AppleScript's choose file on macOS, the
+// desktop portal, then zenity or kdialog, on Linux). Only where none exists
+// does Fyne's dialog appear, filtered to the right files.
 
 // imageExtensions are the images capture.LoadImage reads.
 var imageExtensions = []string{".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp"} // lower case

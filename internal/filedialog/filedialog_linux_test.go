@@ -1,4 +1,4 @@
-package app
+package filedialog
 
 import (
 	"os"
@@ -18,7 +18,7 @@ func TestNativeDialogsFallBackToZenity(t *testing.T) {
 	}
 	t.Setenv("PATH", dir)
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+filepath.Join(dir, "no-bus"))
-	got, err := nativeOpen("QR コードの画像を選択", []string{".png", ".jpg"})
+	got, err := Open("QR コードの画像を選択", []string{".png", ".jpg"})
 	if err != nil || got != "/home/yamada/qr.png" {
 		t.Fatalf("nativeOpen = %q, %v", got, err)
 	}
@@ -27,7 +27,7 @@ func TestNativeDialogsFallBackToZenity(t *testing.T) {
 		t.Errorf("zenity args = %q, want %q", args, want)
 	}
 	t.Setenv("CANCEL", "1")
-	if got, err := nativeSave("保存", "backup.vault"); got != "" || err != nil {
+	if got, err := Save("保存", "backup.vault"); got != "" || err != nil {
 		t.Errorf("cancelled save = %q, %v", got, err)
 	}
 	args, _ = os.ReadFile(argsFile)
@@ -35,7 +35,7 @@ func TestNativeDialogsFallBackToZenity(t *testing.T) {
 		t.Errorf("save args = %q", args)
 	}
 	t.Setenv("PATH", t.TempDir())
-	if _, err := nativeOpen("x", nil); err == nil {
+	if _, err := Open("x", nil); err == nil {
 		t.Error("no dialog program and no portal: want errors.ErrUnsupported")
 	}
 }

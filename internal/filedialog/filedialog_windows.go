@@ -1,4 +1,4 @@
-package app
+package filedialog
 
 import (
 	"errors"
@@ -54,11 +54,11 @@ const (
 	ofnExplorer        = 0x00080000
 )
 
-func nativeOpen(title string, exts []string) (string, error) {
+func Open(title string, exts []string) (string, error) {
 	return fileDialog(procGetOpenFileNameW, title, "", exts, ofnExplorer|ofnFileMustExist|ofnPathMustExist|ofnNoChangeDir)
 }
 
-func nativeSave(title, name string) (string, error) {
+func Save(title, name string) (string, error) {
 	return fileDialog(procGetSaveFileNameW, title, name, nil, ofnExplorer|ofnOverwritePrompt|ofnPathMustExist|ofnNoChangeDir)
 }
 

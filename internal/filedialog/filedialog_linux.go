@@ -1,4 +1,4 @@
-package app
+package filedialog
 
 import (
 	"context"
@@ -16,7 +16,7 @@ import (
 // KDE's, in the desktop's language); where no portal runs, zenity or
 // kdialog; else Fyne's.
 
-func nativeOpen(title string, exts []string) (string, error) {
+func Open(title string, exts []string) (string, error) {
 	opts := map[string]dbus.Variant{"modal": dbus.MakeVariant(true)}
 	if len(exts) > 0 {
 		opts["filters"] = dbus.MakeVariant(portalFilters(exts))
@@ -28,7 +28,7 @@ func nativeOpen(title string, exts []string) (string, error) {
 	return helperDialog(openArgs(title, exts))
 }
 
-func nativeSave(title, name string) (string, error) {
+func Save(title, name string) (string, error) {
 	opts := map[string]dbus.Variant{"modal": dbus.MakeVariant(true), "current_name": dbus.MakeVariant(name)}
 	path, err := portalFile("org.freedesktop.portal.FileChooser.SaveFile", title, opts)
 	if !errors.Is(err, portal.ErrUnavailable) {

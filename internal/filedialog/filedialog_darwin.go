@@ -1,4 +1,4 @@
-package app
+package filedialog
 
 import (
 	"errors"
@@ -10,7 +10,7 @@ import (
 // On macOS the system dialog comes from AppleScript's choose file, in the
 // system's language.
 
-func nativeOpen(title string, exts []string) (string, error) {
+func Open(title string, exts []string) (string, error) {
 	script := "POSIX path of (choose file with prompt " + strconv.Quote(title)
 	if len(exts) > 0 {
 		types := make([]string, len(exts))
@@ -22,7 +22,7 @@ func nativeOpen(title string, exts []string) (string, error) {
 	return osascript(script + ")")
 }
 
-func nativeSave(title, name string) (string, error) {
+func Save(title, name string) (string, error) {
 	return osascript("POSIX path of (choose file name with prompt " + strconv.Quote(title) + " default name " + strconv.Quote(name) + ")")
 }
 
