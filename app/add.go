@@ -59,10 +59,15 @@ func (u *ui) showAdd(found []vault.Account) {
 	s.input.OnChanged = func(text string) {
 		pasted := len(text)-len(before) > 1
 		before = text
-		if pasted && manyLines(text) {
+		switch {
+		case pasted && manyLines(text):
 			before = ""
 			s.input.SetText("")
 			u.importText(text)
+		case pasted && vault.ClassifyPayload(text) != vault.PayloadOther:
+			// A pasted link is checked at once, and leaves the box.
+			before = ""
+			u.checkInput()
 		}
 	}
 	s.issuer = widget.NewEntry()

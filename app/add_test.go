@@ -224,3 +224,19 @@ func TestScanCollectsMigrationBatches(t *testing.T) {
 		t.Errorf("%d accounts", n)
 	}
 }
+
+// A pasted link is checked at once: its code shows and the box is empty.
+func TestAddPastedLinkChecksAtOnce(t *testing.T) {
+	h := newHarness(t, "")
+	h.createWithPassword("pw")
+	h.u.showAdd(nil)
+	s := h.u.add
+	h.u.app.Clipboard().SetContent(exampleURI)
+	s.input.TypedShortcut(&fyne.ShortcutPaste{Clipboard: h.u.app.Clipboard()})
+	if s.input.Text != "" || !s.preview.Visible() {
+		t.Fatalf("after pasting: box %q, preview %v", s.input.Text, s.preview.Visible())
+	}
+	if got, want := s.code.Text, wantCode(t, exampleURI); got != want {
+		t.Errorf("code = %q, want %q", got, want)
+	}
+}
