@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/deskauth/deskauth/internal/version"
 	"github.com/deskauth/deskauth/vault"
+	"github.com/deskauth/deskauth/vault/keystore"
 )
 
 func openWith(t *testing.T, h *harness, u vault.Unlocker) error {
@@ -231,4 +233,42 @@ func TestAboutShowsTheVersion(t *testing.T) {
 	if got := h.u.dialogs.aboutVersion.Text; got != "Version "+version.String() {
 		t.Errorf("about says %q", got)
 	}
+}
+
+// The language and theme chosen in the settings apply from the start, on an
+// English system too.
+func TestPreferencesAppliedAtStart(t *testing.T) {
+	t.Setenv("LANG", "en.UTF-8")
+	t.Setenv("LANGUAGE", "en")
+	t.Cleanup(func() { applyLanguage("") })
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(theme.DefaultTheme())
+	a.Preferences().SetString(prefLanguage, "ja")
+	a.Preferences().SetString(prefTheme, "dark")
+	store := keystore.NewMemory()
+	u := newUI(a, filepath.Join(t.TempDir(), "v.vault"), deps{
+		now:        func() time.Time { return fixedNow },
+		store:      func() (keystore.Store, error) { return store, nil },
+		background: func(f func()) { f() },
+	})
+	t.Cleanup(u.lock)
+	u.start()
+	if findButton(t, u.win, "保管庫を作成") == nil {
+		t.Error("not in Japanese")
+	}
+	bg := a.Settings().Theme().Color(theme.ColorNameBackground, theme.VariantLight)
+	if bg != theme.DefaultTheme().Color(theme.ColorNameBackground, theme.VariantDark) {
+		t.Errorf("not dark: %v", bg)
+	}
+}
+
+// The Japanese unlock screen of a vault with both slots, as drawn: the
+// key-store button, the password field, and a sentence that wraps between
+// words (hair spaces from breakHints), not inside one.
+func TestUnlockBothJapaneseMarkup(t *testing.T) {
+	h := newHarness(t, "ja")
+	h.createBoth("pw")
+	h.u.lockAndAsk()
+	h.u.win.Show()
+	test.AssertRendersToMarkup(t, "unlock_both_ja.xml", h.u.win.Canvas())
 }
