@@ -258,6 +258,7 @@ const (
 	exportOTPAuth
 	exportQR
 	exportGoogleQR
+	exportAegisPlain
 )
 
 // showExport offers every way out: an encrypted backup, Aegis JSON for a
@@ -272,6 +273,7 @@ func (u *ui) showExport() {
 		lang.L("otpauth:// links as plain text"),
 		lang.L("QR codes on screen, one per account"),
 		lang.L("Google Authenticator QR codes (up to 10 accounts each)"),
+		lang.L("Aegis file, not encrypted"),
 	}
 	choice := widget.NewRadioGroup(opts, nil)
 	choice.Required = true
@@ -298,13 +300,23 @@ func (u *ui) export(kind int) {
 	switch kind {
 	case exportDeskAuth, exportAegis:
 		u.exportEncrypted(kind)
-	case exportOTPAuth:
+	case exportOTPAuth, exportAegisPlain:
 		dialog.ShowConfirm(lang.L("Export as plain text?"),
 			lang.L("The file holds every secret key in the clear: anyone who reads it can make your codes. Delete it once it is imported."),
 			func(ok bool) {
-				if ok {
-					u.saveExport("otpauth.txt", transfer.ExportOTPAuth(u.vault.Accounts()))
+				if !ok {
+					return
 				}
+				if kind == exportOTPAuth {
+					u.saveExport("otpauth.txt", transfer.ExportOTPAuth(u.vault.Accounts()))
+					return
+				}
+				data, err := transfer.ExportAegis(u.vault.Accounts(), nil)
+				if err != nil {
+					u.say(describe(err))
+					return
+				}
+				u.saveExport("aegis-export-plain.json", data)
 			}, u.win)
 	case exportQR:
 		imgs, err := transfer.ExportQR(u.vault.Accounts())

@@ -175,6 +175,14 @@ func TestExportAegisAndPlainText(t *testing.T) {
 		t.Fatalf("aegis: %v %+v", err, res)
 	}
 
+	out = h.saveTo(t, "plain.json")
+	h.u.export(exportAegisPlain)
+	test.Tap(findIn(t, h.topDialog(t), "Yes"))
+	res, err = transfer.ParseFile(*out, transfer.Options{})
+	if err != nil || res.Format != transfer.Aegis || len(res.Accounts) != 1 {
+		t.Fatalf("plain aegis: %v %+v", err, res)
+	}
+
 	out = h.saveTo(t, "otpauth.txt")
 	h.u.export(exportOTPAuth)
 	d := h.topDialog(t)
