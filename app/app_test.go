@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/deskauth/deskauth/capture"
+	"github.com/deskauth/deskauth/internal/testenv"
 	"github.com/deskauth/deskauth/vault"
 	"github.com/deskauth/deskauth/vault/keystore"
 )
@@ -363,12 +364,7 @@ func TestClipboardImage(t *testing.T) {
 // TestClipboardQRCode hands the add screen a real qrencode image as the
 // clipboard content: it must decode it and show the account's live code.
 func TestClipboardQRCode(t *testing.T) {
-	if _, err := exec.LookPath("qrencode"); err != nil {
-		if os.Getenv("DESKAUTH_REQUIRE_TOOLS") == "1" {
-			t.Fatal("qrencode is required (make test installs it)")
-		}
-		t.Skip("qrencode not installed")
-	}
+	testenv.Require(t, "qrencode")
 	png := filepath.Join(t.TempDir(), "qr.png")
 	if out, err := exec.Command("qrencode", "-s", "4", "-o", png, exampleURI).CombinedOutput(); err != nil {
 		t.Fatalf("qrencode: %v %s", err, out)

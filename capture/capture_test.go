@@ -6,39 +6,21 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/draw"
 	"math"
 	"strings"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing/qrcode/decoder"
-	"github.com/makiuchi-d/gozxing/qrcode/encoder"
+	"github.com/deskauth/deskauth/internal/testenv"
 )
 
-// drawQR paints text as a QR code with module pixels per module and a
-// four-module quiet zone, its top-left quiet-zone corner at p, and returns
-// the rectangle of the code itself (quiet zone excluded).
-func drawQR(t testing.TB, dst draw.Image, p image.Point, text string, module int) image.Rectangle {
+// drawQR paints text as a QR code (gozxing's encoder, level M) with module
+// pixels per module and a four-module quiet zone, its top-left quiet-zone
+// corner at p, and returns the rectangle of the code itself (quiet zone
+// excluded).
+func drawQR(t testing.TB, dst *image.RGBA, p image.Point, text string, module int) image.Rectangle {
 	t.Helper()
-	qr, err := encoder.Encoder_encodeWithoutHint(text, decoder.ErrorCorrectionLevel_M)
-	if err != nil {
-		t.Fatalf("encode %q: %v", text, err)
-	}
-	m := qr.GetMatrix()
-	n := m.GetWidth()
 	quiet := 4 * module
-	all := image.Rect(0, 0, n*module+2*quiet, n*module+2*quiet).Add(p)
-	draw.Draw(dst, all, image.NewUniform(color.White), image.Point{}, draw.Src)
-	black := image.NewUniform(color.Black)
-	for y := 0; y < n; y++ {
-		for x := 0; x < n; x++ {
-			if m.Get(x, y) == 1 {
-				cell := image.Rect(x*module, y*module, (x+1)*module, (y+1)*module).Add(p).Add(image.Pt(quiet, quiet))
-				draw.Draw(dst, cell, black, image.Point{}, draw.Src)
-			}
-		}
-	}
-	return image.Rect(0, 0, n*module, n*module).Add(p).Add(image.Pt(quiet, quiet))
+	return testenv.PaintQR(dst, testenv.QRModules(t, text, "M"), p.X+quiet, p.Y+quiet, float64(module), black, white)
 }
 
 // fakeDisplay is a monitor with its own framebuffer: bounds in virtual

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/deskauth/deskauth/internal/testenv"
 )
 
 // xclipIn puts file on the CLIPBOARD selection of dpy as type, the way a
@@ -56,7 +58,7 @@ func savePNG(t *testing.T, img image.Image) string {
 }
 
 func TestClipboardImageX11(t *testing.T) {
-	needTool(t, "xclip")
+	testenv.Require(t, "xclip")
 	dpy := startXvfb(t, "640x480x24")
 	x11Env(t, dpy)
 	ctx := context.Background()

@@ -6,41 +6,11 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
+	"github.com/deskauth/deskauth/internal/testenv"
 )
 
 // benchURI is a typical enrolment payload: version 5 or 6 at level L.
 const benchURI = "otpauth://totp/ACME%20Corp:admin@example.co.jp?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=ACME%20Corp&period=30"
-
-// qrModules encodes text with gozxing's encoder (no quiet zone): the
-// benchmark must not depend on an external tool. Tests that check decoding
-// use qrencode instead, so encoder and decoder are not the same code.
-func qrModules(tb testing.TB, text string) *gozxing.BitMatrix {
-	tb.Helper()
-	m, err := qrcode.NewQRCodeWriter().Encode(text, gozxing.BarcodeFormat_QR_CODE, 0, 0,
-		map[gozxing.EncodeHintType]interface{}{gozxing.EncodeHintType_MARGIN: 0})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return m
-}
-
-// drawModules paints m at (x, y) with px pixels a module and a 4-module
-// quiet zone of bg around it.
-func drawModules(dst *image.RGBA, m *gozxing.BitMatrix, x, y, px int, fg, bg color.RGBA) image.Rectangle {
-	n := m.GetWidth()
-	outer := image.Rect(x-4*px, y-4*px, x+(n+4)*px, y+(n+4)*px)
-	fillRect(dst, outer, bg)
-	for my := 0; my < n; my++ {
-		for mx := 0; mx < n; mx++ {
-			if m.Get(mx, my) {
-				fillRect(dst, image.Rect(x+mx*px, y+my*px, x+(mx+1)*px, y+(my+1)*px), fg)
-			}
-		}
-	}
-	return image.Rect(x, y, x+n*px, y+n*px)
-}
 
 func fillRect(dst *image.RGBA, r image.Rectangle, c color.RGBA) {
 	r = r.Intersect(dst.Bounds())
@@ -139,7 +109,7 @@ func textLine(img *image.RGBA, rng *rand.Rand, x, y, width int, c color.RGBA) {
 // at 4 px per module: the size of a code on a 4K screen at 100 % scaling.
 func BenchmarkDecode4K(b *testing.B) {
 	img := busyPage(3840, 2160, 1, lightTheme)
-	drawModules(img, qrModules(b, benchURI), 2600, 900, 4, rgb(0, 0, 0), rgb(255, 255, 255))
+	testenv.PaintQR(img, testenv.QRModules(b, benchURI, "L"), 2600, 900, 4, rgb(0, 0, 0), rgb(255, 255, 255))
 	benchDecode(b, img, benchURI)
 }
 
@@ -147,7 +117,7 @@ func BenchmarkDecode4K(b *testing.B) {
 // code, which only the inverted pass can read.
 func BenchmarkDecode4KDark(b *testing.B) {
 	img := busyPage(3840, 2160, 2, darkTheme)
-	drawModules(img, qrModules(b, benchURI), 2600, 900, 4, darkTheme.text, darkTheme.panel)
+	testenv.PaintQR(img, testenv.QRModules(b, benchURI, "L"), 2600, 900, 4, darkTheme.text, darkTheme.panel)
 	benchDecode(b, img, benchURI)
 }
 
@@ -155,7 +125,7 @@ func BenchmarkDecode4KDark(b *testing.B) {
 // about the smallest a site shows.
 func BenchmarkDecode1080p3px(b *testing.B) {
 	img := busyPage(1920, 1080, 4, lightTheme)
-	drawModules(img, qrModules(b, benchURI), 1200, 400, 3, rgb(0, 0, 0), rgb(255, 255, 255))
+	testenv.PaintQR(img, testenv.QRModules(b, benchURI, "L"), 1200, 400, 3, rgb(0, 0, 0), rgb(255, 255, 255))
 	benchDecode(b, img, benchURI)
 }
 

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/deskauth/deskauth/internal/testenv"
 )
 
 // referenceMatrix binarizes g with gozxing's HybridBinarizer, the
@@ -40,7 +42,7 @@ func TestBinarizerMatchesHybrid(t *testing.T) {
 	for _, size := range [][2]int{{40, 40}, {41, 57}, {333, 200}, {1280, 721}} {
 		page := busyPage(size[0], size[1], uint64(size[0]), lightTheme)
 		if size[0] >= 300 {
-			drawModules(page, qrModules(t, benchURI), 20, 20, 3, black, white)
+			testenv.PaintQR(page, testenv.QRModules(t, benchURI, "L"), 20, 20, 3, black, white)
 		}
 		planes = append(planes, toGray(page))
 		noise := gray{make([]byte, size[0]*size[1]), size[0], size[1]}

@@ -8,6 +8,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/deskauth/deskauth/internal/testenv"
 )
 
 // codeImage draws text as a black-on-white code at px pixels a module with
@@ -15,10 +17,10 @@ import (
 // code with the decoder use qrencode).
 func codeImage(t testing.TB, text string, px int) (*image.RGBA, image.Rectangle) {
 	t.Helper()
-	m := qrModules(t, text)
-	side := (m.GetWidth() + 8) * px
+	m := testenv.QRModules(t, text, "L")
+	side := (m.Bounds().Dx() + 8) * px
 	img := image.NewRGBA(image.Rect(0, 0, side, side))
-	r := drawModules(img, m, 4*px, 4*px, px, black, white)
+	r := testenv.PaintQR(img, m, 4*px, 4*px, float64(px), black, white)
 	return img, r
 }
 
@@ -87,7 +89,7 @@ func opaque(b image.Rectangle) []byte {
 func TestDecodeSubImageBounds(t *testing.T) {
 	const text = "otpauth://totp/Sub:bob?secret=JBSWY3DPEHPK3PXP"
 	page := busyPage(1400, 900, 5, lightTheme)
-	drawn := drawModules(page, qrModules(t, text), 900, 500, 4, black, white)
+	drawn := testenv.PaintQR(page, testenv.QRModules(t, text, "L"), 900, 500, 4, black, white)
 	for _, origin := range []image.Point{{0, 0}, {-1400, -900}, {2560, 0}} {
 		img := *page
 		img.Rect = page.Rect.Add(origin)
@@ -131,10 +133,10 @@ func TestDecodeNothing(t *testing.T) {
 // TestDecodeSameTextOnce: the same code shown twice is one result.
 func TestDecodeSameTextOnce(t *testing.T) {
 	const text = "otpauth://totp/Twice:carol?secret=JBSWY3DPEHPK3PXP"
-	m := qrModules(t, text)
+	m := testenv.QRModules(t, text, "L")
 	img := busyPage(1600, 900, 6, lightTheme)
-	drawModules(img, m, 400, 300, 5, black, white)
-	drawModules(img, m, 1100, 300, 5, black, white)
+	testenv.PaintQR(img, m, 400, 300, 5, black, white)
+	testenv.PaintQR(img, m, 1100, 300, 5, black, white)
 	codes, err := Decode(img)
 	if err != nil || len(codes) != 1 {
 		t.Fatalf("Decode = %q, %v; want the text once", texts(codes), err)
@@ -243,7 +245,7 @@ func TestDecodeConcurrent(t *testing.T) {
 	for i := range imgs {
 		want[i] = testURI(400 + i)
 		imgs[i] = busyPage(1200+40*i, 700, uint64(80+i), lightTheme)
-		drawModules(imgs[i], qrModules(t, want[i]), 300+50*i, 200, 4, black, white)
+		testenv.PaintQR(imgs[i], testenv.QRModules(t, want[i], "L"), 300+50*i, 200, 4, black, white)
 	}
 	errs := make(chan error, n*3)
 	for round := 0; round < 3; round++ {
@@ -269,7 +271,7 @@ func TestDecodeConcurrent(t *testing.T) {
 func TestRotatedPassBounds(t *testing.T) {
 	img := image.NewRGBA(image.Rect(0, 0, 500, 300))
 	fillRect(img, img.Bounds(), white)
-	drawn := drawModules(img, qrModules(t, benchURI), 320, 60, 4, black, white)
+	drawn := testenv.PaintQR(img, testenv.QRModules(t, benchURI, "L"), 320, 60, 4, black, white)
 	g := toGray(img)
 	rot := rotate90(g)
 	if rot.w != 300 || rot.h != 500 || rot.pix[0] != g.pix[(g.h-1)*g.w] {

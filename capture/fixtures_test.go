@@ -16,71 +16,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	xdraw "golang.org/x/image/draw"
+	"github.com/deskauth/deskauth/internal/testenv"
 )
-
-// requireTool skips a test when an external program is missing, or fails it
-// when DESKAUTH_REQUIRE_TOOLS=1 (make test), so CI cannot pass by skipping.
-func requireTool(t testing.TB, name string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		if os.Getenv("DESKAUTH_REQUIRE_TOOLS") == "1" {
-			t.Fatalf("%s is required (scripts/install-deps.sh installs it): %v", name, err)
-		}
-		t.Skipf("%s not installed: %v", name, err)
-	}
-}
-
-// qrencodeImage draws text with the real qrencode at one pixel a module
-// and no margin, so callers control module size, smoothing and colours.
-// Extra arguments go to qrencode (e.g. -l H, -k for Kanji mode).
-func qrencodeImage(t testing.TB, text []byte, args ...string) *image.Gray {
-	t.Helper()
-	requireTool(t, "qrencode")
-	cmd := exec.Command("qrencode", append([]string{"-o", "-", "-t", "PNG", "-s", "1", "-m", "0"}, args...)...)
-	cmd.Stdin = bytes.NewReader(text)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("qrencode: %v: %s", err, stderr.String())
-	}
-	img, err := png.Decode(bytes.NewReader(out))
-	if err != nil {
-		t.Fatalf("qrencode output: %v", err)
-	}
-	g := image.NewGray(img.Bounds())
-	xdraw.Draw(g, g.Bounds(), img, img.Bounds().Min, xdraw.Src)
-	return g
-}
-
-// placeCode draws the module image mods onto dst with its top left corner
-// at (x, y), px pixels a module (fractional sizes are smoothed with
-// bilinear filtering, as a HiDPI desktop scales a web page), dark modules
-// in fg and a 4-module quiet zone in bg. It returns the code's rectangle.
-func placeCode(dst *image.RGBA, mods *image.Gray, x, y int, px float64, fg, bg color.RGBA) image.Rectangle {
-	n := mods.Bounds().Dx()
-	side := int(float64(n)*px + 0.5)
-	quiet := int(4*px + 0.5)
-	r := image.Rect(x, y, x+side, y+side)
-	fillRect(dst, r.Inset(-quiet), bg)
-	// Colour the module image first, then scale it, so edges blend
-	// between the two colours.
-	colored := image.NewRGBA(mods.Bounds())
-	for i, v := range mods.Pix {
-		c := fg
-		if v >= 128 {
-			c = bg
-		}
-		copy(colored.Pix[4*i:], []byte{c.R, c.G, c.B, c.A})
-	}
-	var s xdraw.Scaler = xdraw.NearestNeighbor
-	if px != float64(int(px)) {
-		s = xdraw.BiLinear
-	}
-	s.Scale(dst, r, colored, colored.Bounds(), xdraw.Src, nil)
-	return r
-}
 
 var (
 	black = rgb(0, 0, 0)
@@ -133,7 +70,7 @@ func TestFixturesScales(t *testing.T) {
 			px := base * scale
 			n := i*10 + j
 			uri := testURI(n)
-			mods := qrencodeImage(t, []byte(uri), "-l", "M")
+			mods := testenv.QREncode(t, []byte(uri), "-l", "M")
 			// Walk the code around the page: corners, edges, middle.
 			quiet := int(4*px + 0.5)
 			side := int(float64(mods.Bounds().Dx())*px+0.5) + 2*quiet
@@ -142,7 +79,7 @@ func TestFixturesScales(t *testing.T) {
 			x, y := xs[n%5]+quiet, ys[n%5]+quiet
 			t.Run(fmt.Sprintf("%.2gpx@%d,%d", px, x, y), func(t *testing.T) {
 				img := clone(page)
-				r := placeCode(img, mods, x, y, px, black, white)
+				r := testenv.PaintQR(img, mods, x, y, px, black, white)
 				codes, err := Decode(img)
 				checkFound(t, codes, err, []string{uri}, []image.Rectangle{r})
 			})
@@ -154,7 +91,7 @@ func TestFixturesScales(t *testing.T) {
 // on its own white card), white-on-dark, and JPEG-compressed.
 func TestFixtures4K(t *testing.T) {
 	uri := testURI(100)
-	mods := qrencodeImage(t, []byte(uri))
+	mods := testenv.QREncode(t, []byte(uri))
 	cases := []struct {
 		name   string
 		theme  pageTheme
@@ -175,7 +112,7 @@ func TestFixtures4K(t *testing.T) {
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			img := busyPage(3840, 2160, uint64(20+i), tc.theme)
-			r := placeCode(img, mods, tc.x, tc.y, tc.px, tc.fg, tc.bg)
+			r := testenv.PaintQR(img, mods, tc.x, tc.y, tc.px, tc.fg, tc.bg)
 			var in image.Image = img
 			if tc.jpeg > 0 {
 				in = jpegRoundTrip(t, img, tc.jpeg)
@@ -190,7 +127,7 @@ func TestFixtures4K(t *testing.T) {
 // above the other, and expects both in reading order.
 func TestFixturesTwoCodes(t *testing.T) {
 	a, b := testURI(201), testURI(202)
-	ma, mb := qrencodeImage(t, []byte(a)), qrencodeImage(t, []byte(b))
+	ma, mb := testenv.QREncode(t, []byte(a)), testenv.QREncode(t, []byte(b))
 	for i, tc := range []struct {
 		name           string
 		w, h           int
@@ -204,12 +141,12 @@ func TestFixturesTwoCodes(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			img := busyPage(tc.w, tc.h, uint64(30+i), lightTheme)
-			ra := placeCode(img, ma, tc.ax, tc.ay, tc.px, black, white)
+			ra := testenv.PaintQR(img, ma, tc.ax, tc.ay, tc.px, black, white)
 			pxb := tc.px
 			if tc.name == "mixed-sizes-4K" {
 				pxb = 4
 			}
-			rb := placeCode(img, mb, tc.bx, tc.by, pxb, black, white)
+			rb := testenv.PaintQR(img, mb, tc.bx, tc.by, pxb, black, white)
 			codes, err := Decode(img)
 			want, where := []string{a, b}, []image.Rectangle{ra, rb}
 			if tc.by+rb.Dy() < tc.ay { // b is on an earlier row
@@ -260,7 +197,7 @@ func TestFixturesMigration(t *testing.T) {
 	if len(uri) < 600 {
 		t.Fatalf("migration fixture is only %d bytes; it should be dense", len(uri))
 	}
-	mods := qrencodeImage(t, []byte(uri))
+	mods := testenv.QREncode(t, []byte(uri))
 	if v := mods.Bounds().Dx(); v < 77 { // version 15 = 77 modules
 		t.Fatalf("migration code is %d modules; want version 15 or more", v)
 	}
@@ -270,7 +207,7 @@ func TestFixturesMigration(t *testing.T) {
 	}{{1920, 1080, 3}, {3840, 2160, 4}, {2880, 1620, 4.5}} {
 		t.Run(fmt.Sprintf("%dx%d@%.2gpx", tc.w, tc.h, tc.px), func(t *testing.T) {
 			img := busyPage(tc.w, tc.h, 40, lightTheme)
-			r := placeCode(img, mods, tc.w/2, tc.h/5, tc.px, black, white)
+			r := testenv.PaintQR(img, mods, tc.w/2, tc.h/5, tc.px, black, white)
 			codes, err := Decode(img)
 			checkFound(t, codes, err, []string{uri}, []image.Rectangle{r})
 		})
@@ -281,7 +218,7 @@ func TestFixturesMigration(t *testing.T) {
 // (Shift_JIS inside the code) and UTF-8 bytes must both come out as the
 // same UTF-8 text.
 func TestFixturesJapanese(t *testing.T) {
-	requireTool(t, "iconv")
+	testenv.Require(t, "iconv")
 	const text = "東京都千代田区　管理者アカウント"
 	sjis, err := exec.Command("sh", "-c", "printf '%s' \""+text+"\" | iconv -f UTF-8 -t SHIFT_JIS").Output()
 	if err != nil {
@@ -298,7 +235,7 @@ func TestFixturesJapanese(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			img := busyPage(1280, 720, 50, lightTheme)
-			r := placeCode(img, qrencodeImage(t, tc.in, tc.args...), 500, 200, 4, black, white)
+			r := testenv.PaintQR(img, testenv.QREncode(t, tc.in, tc.args...), 500, 200, 4, black, white)
 			codes, err := Decode(img)
 			checkFound(t, codes, err, []string{text}, []image.Rectangle{r})
 		})
@@ -318,7 +255,7 @@ func TestFixturesUTF8Labels(t *testing.T) {
 	} {
 		img := image.NewRGBA(image.Rect(0, 0, 400, 400))
 		fillRect(img, img.Bounds(), white)
-		placeCode(img, qrencodeImage(t, []byte(text), "-8"), 40, 40, 4, black, white)
+		testenv.PaintQR(img, testenv.QREncode(t, []byte(text), "-8"), 40, 40, 4, black, white)
 		codes, err := Decode(img)
 		if err != nil || len(codes) != 1 || codes[0].Text != text {
 			t.Errorf("Decode = %q, %v; want %q", texts(codes), err, text)
@@ -343,10 +280,10 @@ func TestFixturesNoCode(t *testing.T) {
 // TestFixturesFileFormats writes one screenshot in every format LoadImage
 // reads, with ImageMagick converting from PNG, and decodes the files.
 func TestFixturesFileFormats(t *testing.T) {
-	requireTool(t, "convert")
+	testenv.Require(t, "convert")
 	uri := testURI(300)
 	img := busyPage(1600, 900, 70, lightTheme)
-	placeCode(img, qrencodeImage(t, []byte(uri)), 1100, 300, 4, black, white)
+	testenv.PaintQR(img, testenv.QREncode(t, []byte(uri)), 1100, 300, 4, black, white)
 	dir := t.TempDir()
 	src := filepath.Join(dir, "shot.png")
 	writePNG(t, src, img)
@@ -418,12 +355,12 @@ func TestFixturesManyCodes(t *testing.T) {
 		uri := fmt.Sprintf("otpauth://totp/Issuer%d:user%d%%40example.com?secret=%s&issuer=Issuer%d&digits=%d",
 			rng.IntN(1000), i, secret, i, 6+2*rng.IntN(2))
 		level := []string{"L", "M", "Q", "H"}[rng.IntN(4)]
-		mods := qrencodeImage(t, []byte(uri), "-l", level)
+		mods := testenv.QREncode(t, []byte(uri), "-l", level)
 		px := 2 + rng.IntN(4)
 		side := (mods.Bounds().Dx() + 8) * px
 		img := image.NewRGBA(image.Rect(0, 0, side+rng.IntN(200), side+rng.IntN(200)))
 		fillRect(img, img.Bounds(), white)
-		placeCode(img, mods, 4*px+rng.IntN(img.Bounds().Dx()-side+1), 4*px+rng.IntN(img.Bounds().Dy()-side+1), float64(px), black, white)
+		testenv.PaintQR(img, mods, 4*px+rng.IntN(img.Bounds().Dx()-side+1), 4*px+rng.IntN(img.Bounds().Dy()-side+1), float64(px), black, white)
 		codes, err := Decode(rotateCW(img, 90*rng.IntN(4)))
 		if err != nil || len(codes) != 1 || codes[0].Text != uri {
 			missed++
@@ -439,11 +376,11 @@ func TestFixturesManyCodes(t *testing.T) {
 // -m 0, as some sites serve them), from 1 to 6 px a module, still reads.
 func TestFixturesNoQuietZone(t *testing.T) {
 	const uri = "otpauth://totp/Edge:eve?secret=JBSWY3DPEHPK3PXP&issuer=Edge"
-	mods := qrencodeImage(t, []byte(uri), "-l", "M")
+	mods := testenv.QREncode(t, []byte(uri), "-l", "M")
 	for _, px := range []int{1, 2, 3, 6} {
 		side := mods.Bounds().Dx() * px
 		img := image.NewRGBA(image.Rect(0, 0, side, side))
-		r := placeCode(img, mods, 0, 0, float64(px), black, white)
+		r := testenv.PaintQR(img, mods, 0, 0, float64(px), black, white)
 		codes, err := Decode(img)
 		if err != nil || len(codes) != 1 || codes[0].Text != uri {
 			t.Errorf("%d px a module, no margin: Decode = %q, %v", px, texts(codes), err)
@@ -461,7 +398,7 @@ func TestFixturesNoQuietZone(t *testing.T) {
 // bounded time (the multi-code search samples the squarest trios only).
 func TestFixturesFinderFlood(t *testing.T) {
 	uri := testURI(500)
-	mods := qrencodeImage(t, []byte(uri))
+	mods := testenv.QREncode(t, []byte(uri))
 	img := busyPage(3840, 2160, 90, lightTheme)
 	rng := rand.New(rand.NewPCG(11, 12))
 	for i := 0; i < 400; i++ {
@@ -470,7 +407,7 @@ func TestFixturesFinderFlood(t *testing.T) {
 		fillRect(img, image.Rect(x+px, y+px, x+6*px, y+6*px), white)
 		fillRect(img, image.Rect(x+2*px, y+2*px, x+5*px, y+5*px), black)
 	}
-	r := placeCode(img, mods, 2600, 900, 4, black, white)
+	r := testenv.PaintQR(img, mods, 2600, 900, 4, black, white)
 	codes, err := Decode(img)
 	checkFound(t, codes, err, []string{uri}, []image.Rectangle{r})
 }

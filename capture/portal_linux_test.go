@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/godbus/dbus/v5"
+
+	"github.com/deskauth/deskauth/internal/testenv"
 )
 
 func TestParseResponse(t *testing.T) {
@@ -105,7 +107,7 @@ func TestIsTempPath(t *testing.T) {
 // address; it is stopped when the test ends.
 func startSessionBus(t *testing.T) string {
 	t.Helper()
-	needTool(t, "dbus-daemon")
+	testenv.Require(t, "dbus-daemon")
 	cmd := exec.Command("dbus-daemon", "--session", "--nofork", "--print-address=1")
 	out, err := cmd.StdoutPipe()
 	if err != nil {

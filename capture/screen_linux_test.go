@@ -21,25 +21,15 @@ import (
 	"github.com/jezek/xgb"
 	"github.com/jezek/xgb/randr"
 	"github.com/jezek/xgb/xproto"
-)
 
-// needTool skips when a tool is missing, unless DESKAUTH_REQUIRE_TOOLS=1 (as
-// make test sets), when a missing tool is a failure.
-func needTool(t testing.TB, name string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		if os.Getenv("DESKAUTH_REQUIRE_TOOLS") == "1" {
-			t.Fatalf("%s is required (DESKAUTH_REQUIRE_TOOLS=1) but missing: %v", name, err)
-		}
-		t.Skipf("%s not installed: %v", name, err)
-	}
-}
+	"github.com/deskauth/deskauth/internal/testenv"
+)
 
 // startXvfb starts a private X server with one screen of the given geometry
 // ("4480x1440x24") and returns its DISPLAY. It is stopped when the test ends.
 func startXvfb(t testing.TB, geometry string) string {
 	t.Helper()
-	needTool(t, "Xvfb")
+	testenv.Require(t, "Xvfb")
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)

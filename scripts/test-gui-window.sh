@@ -7,33 +7,26 @@
 # add screen with the scanned account.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
+suite "test-gui-window"
+require_tools dbus-run-session Xvfb xdotool import convert qrencode feh
 # Fyne talks to the session bus; without one, D-Bus would autolaunch a daemon
 # that outlives the test. Give the run a bus of its own that ends with it.
 if [ -z "${DESKAUTH_GUI_BUS:-}" ]; then
   exec env DESKAUTH_GUI_BUS=1 dbus-run-session -- bash "$0" "$@"
 fi
-export PATH="/usr/local/go/bin:$PATH"
 
 work=$(mktemp -d)
+at_exit 'rm -rf "$work"'
+# After a failure, the app's logs tell why.
+at_exit '[ "$LIB_FAILED" = 0 ] || for f in "$work"/*.log; do echo "--- $f"; cat "$f"; done'
 shots=${DESKAUTH_SHOTS:-$work/shots}
 mkdir -p "$shots"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
 go build -o "$work/deskauth" ./cmd/deskauth
 CGO_ENABLED=0 go build -o "$work/deskauth-cli" ./cmd/deskauth-cli
 
-display=":$((90 + RANDOM % 400))"
-Xvfb "$display" -screen 0 1600x1000x24 -nolisten tcp >/dev/null 2>&1 &
-pids+=($!)
-export DISPLAY=$display
-for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
-
-fail() { echo "FAIL: $*"; for f in "$work"/*.log; do echo "--- $f"; cat "$f"; done; exit 1; }
+start_xvfb 1600x1000x24
 
 # shot NAME WINDOW: save a screenshot and check it is not blank.
 shot() {
@@ -41,16 +34,16 @@ shot() {
   import -window "$2" "$shots/$1.png"
   local colours
   colours=$(convert "$shots/$1.png" -format '%k' info:)
-  [ "$colours" -ge 4 ] || fail "$1 is blank ($colours colours)"
-  echo "ok   $1 ($colours colours): $shots/$1.png"
+  [ "$colours" -ge 4 ] || fatal "$1 is blank ($colours colours)"
+  pass "$1 ($colours colours): $shots/$1.png"
 }
 
 # A QR code for the scan, in its own window at the right of the screen.
 uri='otpauth://totp/Example%20Console:admin@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example%20Console'
 qrencode -s 6 -m 4 -o "$work/qr.png" "$uri"
 feh --title qr-window --geometry +1200+300 "$work/qr.png" &
-pids+=($!)
-timeout 20 xdotool search --sync --onlyvisible --name qr-window >/dev/null || fail "the QR window did not appear"
+track $!
+timeout 20 xdotool search --sync --onlyvisible --name qr-window >/dev/null || fatal "the QR window did not appear"
 
 for lc in en ja; do
   case $lc in en) locale=en_US.UTF-8 ;; ja) locale=ja_JP.UTF-8 ;; esac
@@ -59,11 +52,11 @@ for lc in en ja; do
 
   # First run: no vault yet, so the setup screen.
   "$work/deskauth" --vault "$work/new-$lc.vault" >"$work/setup-$lc.log" 2>&1 &
-  app=$!; pids+=($app)
-  win=$(timeout 30 xdotool search --sync --onlyvisible --name '^DeskAuth$' | head -n1) || fail "no setup window ($lc)"
+  app=$!; track $app
+  win=$(timeout 30 xdotool search --sync --onlyvisible --name '^DeskAuth$' | head -n1) || fatal "no setup window ($lc)"
   shot "setup-$lc" "$win"
   kill "$app"; wait "$app" 2>/dev/null || true
-  [ ! -e "$work/new-$lc.vault" ] || fail "setup wrote a vault before Create was pressed"
+  [ ! -e "$work/new-$lc.vault" ] || fatal "setup wrote a vault before Create was pressed"
 
   # A password vault made with the CLI, then unlocked in the app.
   v="$work/pw-$lc.vault"
@@ -72,8 +65,8 @@ for lc in en ja; do
   "$work/deskauth-cli" add --vault "$v" --password-file "$work/pw" 'otpauth://totp/GitHub:octocat?secret=GEZDGNBVGY3TQOJQ&issuer=GitHub' >/dev/null
   "$work/deskauth-cli" add --vault "$v" --password-file "$work/pw" 'otpauth://totp/%E7%AE%A1%E7%90%86%E3%82%B3%E3%83%B3%E3%82%BD%E3%83%BC%E3%83%AB:yamada?secret=MZXW6YTBOI&digits=8' >/dev/null
   "$work/deskauth" --vault "$v" >"$work/app-$lc.log" 2>&1 &
-  app=$!; pids+=($app)
-  win=$(timeout 30 xdotool search --sync --onlyvisible --name '^DeskAuth$' | head -n1) || fail "no unlock window ($lc)"
+  app=$!; track $app
+  win=$(timeout 30 xdotool search --sync --onlyvisible --name '^DeskAuth$' | head -n1) || fatal "no unlock window ($lc)"
   shot "unlock-$lc" "$win"
   xdotool windowactivate --sync "$win" 2>/dev/null || xdotool windowfocus --sync "$win"
   xdotool type --delay 40 'hunter2'
@@ -85,8 +78,8 @@ for lc in en ja; do
   eval "$(xdotool getwindowgeometry --shell "$win")"
   xdotool mousemove --window "$win" $((WIDTH / 6)) 22 click 1
   sleep 3
-  win=$(timeout 30 xdotool search --sync --onlyvisible --name '^DeskAuth$' | head -n1) || fail "the window did not come back after the scan ($lc)"
+  win=$(timeout 30 xdotool search --sync --onlyvisible --name '^DeskAuth$' | head -n1) || fatal "the window did not come back after the scan ($lc)"
   shot "scan-$lc" "$win"
   kill "$app"; wait "$app" 2>/dev/null || true
 done
-echo "PASS: test-gui-window"
+finish

@@ -10,26 +10,14 @@
 #      through Wine's clipboard bridge and the Windows clipboard API.
 # Exits non-zero on failure.
 set -euo pipefail
-export PATH=/usr/local/go/bin:$PATH
 cd "$(dirname "$0")/.."
-
-for tool in feh xdotool qrencode identify xclip; do
-	command -v "$tool" >/dev/null || { echo "test-wine-scan: FAIL: $tool is missing (scripts/apt-packages.txt)"; exit 1; }
-done
-
 . scripts/wine-env.sh
-work=$(mktemp -d)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-	wine_env_cleanup
-	rm -rf "$work"
-}
-trap cleanup EXIT
+suite "Wine scan suite"
+require_tools feh xdotool qrencode identify convert xclip wine wineserver x86_64-w64-mingw32-gcc
 
-fail() { echo "test-wine-scan: FAIL: $*"; exit 1; }
-pass() { echo "  ok: $*"; }
+work=$(mktemp -d)
+at_exit 'rm -rf "$work"'
+at_exit wine_env_cleanup
 
 echo "building deskauth-cli.exe"
 GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build -o "$work/deskauth-cli.exe" ./cmd/deskauth-cli
@@ -38,8 +26,6 @@ cli=$work/deskauth-cli.exe
 start=$SECONDS
 wine_env_setup
 wine_env_xvfb 1920x1080x24
-export XDG_SESSION_TYPE=x11
-unset WAYLAND_DISPLAY
 echo "  Wine prefix and Xvfb ($DISPLAY) ready in $((SECONDS - start)) s"
 
 # run ARGS...: runs the Windows CLI; stdout to $work/out (CRs dropped),
@@ -56,32 +42,32 @@ qrencode -o "$work/code.png" -s 5 -m 4 "$payload"
 width=$(identify -format '%w' "$work/code.png")
 x=1500 y=600
 feh --title deskauth-wine-code --geometry "+$x+$y" "$work/code.png" >/dev/null 2>&1 &
-pids+=($!)
-timeout 20 xdotool search --sync --onlyvisible --name deskauth-wine-code >/dev/null || fail "the feh window did not map"
+track $!
+timeout 20 xdotool search --sync --onlyvisible --name deskauth-wine-code >/dev/null || fatal "the feh window did not map"
 sleep 0.5
 
 echo "== scan the screen with GDI"
-run scan --raw || fail "scan --raw: exit $?: $(cat "$work/err")"
-printf '%s\n' "$payload" | cmp -s - "$work/out" || fail "scan --raw printed '$(cat "$work/out")', want $payload; stderr: $(cat "$work/err")"
+run scan --raw || fatal "scan --raw: exit $?: $(cat "$work/err")"
+printf '%s\n' "$payload" | cmp -s - "$work/out" || fatal "scan --raw printed '$(cat "$work/out")', want $payload; stderr: $(cat "$work/err")"
 pass "deskauth-cli.exe scan --raw printed the payload of the feh window"
 
-run scan --json || fail "scan --json: exit $?: $(cat "$work/err")"
+run scan --json || fatal "scan --json: exit $?: $(cat "$work/err")"
 bounds=$(tr -d ' \n' <"$work/out" | grep -o '"bounds":\[[-0-9,]*\]' | grep -o '[-0-9,]*\]' | tr -d ']')
 IFS=, read -r bx0 by0 bx1 by1 <<<"$bounds"
 [ "$bx0" -ge "$x" ] && [ "$bx1" -le $((x + width)) ] && [ "$by0" -ge "$y" ] && [ "$by1" -le $((y + width)) ] ||
-	fail "JSON bounds $bounds are not inside the window at $x,$y ${width}x$width"
+	fatal "JSON bounds $bounds are not inside the window at $x,$y ${width}x$width"
 pass "JSON bounds $bounds lie inside the window ($x,$y ${width}x$width)"
 
 rc=0
 run scan --raw --region 0,0,1000,1080 || rc=$?
-[ "$rc" = 3 ] || fail "scan --region away from the code: exit $rc, want 3; stderr: $(cat "$work/err")"
+[ "$rc" = 3 ] || fatal "scan --region away from the code: exit $rc, want 3; stderr: $(cat "$work/err")"
 pass "--region away from the code: exit 3, $(cat "$work/err")"
 
 echo "== the Windows clipboard"
 rc=0
 run scan --clipboard || rc=$?
 [ "$rc" = 1 ] && grep -q 'the clipboard holds no image' "$work/err" ||
-	fail "empty clipboard: exit $rc, stderr: $(cat "$work/err")"
+	fatal "empty clipboard: exit $rc, stderr: $(cat "$work/err")"
 pass "empty clipboard: exit 1, $(cat "$work/err")"
 clip='otpauth://totp/Clip:carol?secret=GEZDGNBVGY3TQOJQ&issuer=Clip'
 qrencode -o "$work/clip.png" -s 4 "$clip"
@@ -90,8 +76,8 @@ for _ in $(seq 50); do
 	xclip -selection clipboard -t TARGETS -o 2>/dev/null | grep -q image/png && break
 	sleep 0.1
 done
-run scan --clipboard --raw || fail "scan --clipboard: exit $?: $(cat "$work/err")"
-printf '%s\n' "$clip" | cmp -s - "$work/out" || fail "scan --clipboard printed '$(cat "$work/out")'; stderr: $(cat "$work/err")"
+run scan --clipboard --raw || fatal "scan --clipboard: exit $?: $(cat "$work/err")"
+printf '%s\n' "$clip" | cmp -s - "$work/out" || fatal "scan --clipboard printed '$(cat "$work/out")'; stderr: $(cat "$work/err")"
 pass "deskauth-cli.exe scan --clipboard read a PNG through the Windows clipboard API"
 
 # A bitmap: Wine offers it as CF_DIB only, so the DIB decoder is what reads it.
@@ -103,8 +89,8 @@ for _ in $(seq 50); do
 	xclip -selection clipboard -t TARGETS -o 2>/dev/null | grep -q image/bmp && break
 	sleep 0.1
 done
-run scan --clipboard --raw || fail "scan --clipboard (bitmap): exit $?: $(cat "$work/err")"
-printf '%s\n' "$clip2" | cmp -s - "$work/out" || fail "scan --clipboard (bitmap) printed '$(cat "$work/out")'; stderr: $(cat "$work/err")"
+run scan --clipboard --raw || fatal "scan --clipboard (bitmap): exit $?: $(cat "$work/err")"
+printf '%s\n' "$clip2" | cmp -s - "$work/out" || fatal "scan --clipboard (bitmap) printed '$(cat "$work/out")'; stderr: $(cat "$work/err")"
 pass "deskauth-cli.exe scan --clipboard read a bitmap (CF_DIB) through the Windows clipboard API"
 
-echo "test-wine-scan: PASS"
+finish

@@ -41,6 +41,7 @@
 # for the Xvfb display until wine_run: wineboot runs without a display.
 
 _wine_env_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$_wine_env_dir/lib.sh"
 export WINEDEBUG=${WINEDEBUG:--all}
 export WINEARCH=win64
 _wine_env_tmp=
@@ -84,24 +85,11 @@ wine_env_setup() {
 	_wine_env_log "prefix ready in ${WINE_ENV_SETUP_SECONDS}s: $WINEPREFIX"
 }
 
-# wine_env_xvfb [WxHxD] starts an Xvfb screen and exports DISPLAY for it.
+# wine_env_xvfb [WxHxD] starts an Xvfb screen (start_xvfb in lib.sh) and
+# exports DISPLAY for it.
 wine_env_xvfb() {
-	local screen=${1:-1280x1024x24} fifo display
-	if ! command -v Xvfb >/dev/null; then
-		_wine_env_log "Xvfb is missing (install xvfb)"
-		return 1
-	fi
-	[ -n "$_wine_env_tmp" ] || _wine_env_tmp=$(mktemp -d "${TMPDIR:-/tmp}/deskauth-wine.XXXXXX")
-	fifo=$_wine_env_tmp/displayfd
-	rm -f "$fifo" && mkfifo "$fifo"
-	# -displayfd picks a free display number and reports it when ready.
-	Xvfb -displayfd 3 -screen 0 "$screen" -nolisten tcp 3>"$fifo" >/dev/null 2>&1 &
-	_wine_env_xvfb_pid=$!
-	if ! read -r -t 30 display <"$fifo" || [ -z "$display" ]; then
-		_wine_env_log "Xvfb did not start"
-		return 1
-	fi
-	export DISPLAY=:$display
+	start_xvfb "$@" || return 1
+	_wine_env_xvfb_pid=$LIB_XVFB_PID
 }
 
 # wine_run PROG.exe [ARGS...] runs a Windows program in the prefix, with its

@@ -4,11 +4,12 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/deskauth/deskauth/internal/testenv"
 )
 
 // rfcKey is the shared secret of RFC 4226 Appendix D and RFC 6238 Appendix B
@@ -147,22 +148,10 @@ func TestCodeRejectsInvalidAccounts(t *testing.T) {
 	}
 }
 
-// needTool skips when an external tool is missing, unless make test asked for
-// every tool (DESKAUTH_REQUIRE_TOOLS=1), where a missing tool is a failure.
-func needTool(t *testing.T, name string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		if os.Getenv("DESKAUTH_REQUIRE_TOOLS") == "1" {
-			t.Fatalf("%s is required (make test installs it): %v", name, err)
-		}
-		t.Skipf("%s not installed; make test installs it", name)
-	}
-}
-
 // TestAgainstOathtool compares 240 random TOTP and HOTP codes with oathtool, an
 // independent implementation.
 func TestAgainstOathtool(t *testing.T) {
-	needTool(t, "oathtool")
+	testenv.Require(t, "oathtool")
 	rng := rand.New(rand.NewPCG(1, 2))
 	algs := []Algorithm{SHA1, SHA256, SHA512}
 	for i := range 240 {

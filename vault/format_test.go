@@ -2,7 +2,6 @@ package vault
 
 import (
 	"bytes"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
@@ -14,7 +13,7 @@ import (
 	"time"
 
 	"github.com/deskauth/deskauth/vault/keystore"
-	"golang.org/x/crypto/chacha20poly1305"
+	"github.com/deskauth/deskauth/vault/keystore/keystoretest"
 )
 
 // Offsets in a v1 file whose first slot is a password slot (FORMAT.md).
@@ -36,32 +35,24 @@ const (
 	offWrapped  = offWrapLen + 2
 )
 
-// goldenStore is a fake OS key store with a fixed key-encryption key, so the
-// golden files' OS slots open on any machine, forever.
-type goldenStore struct{}
-
+// goldenKEK is the OS key store's key-encryption key of the golden files'
+// os slots, so they open on any machine, forever.
 var goldenKEK = []byte("deskauth golden test vault KEK!!")
 
-func (goldenStore) Wrap(id string, key []byte) ([]byte, error) {
-	aead, _ := chacha20poly1305.NewX(goldenKEK)
-	nonce := make([]byte, aead.NonceSize())
-	rand.Read(nonce)
-	return aead.Seal(nonce, nonce, key, []byte(id)), nil
-}
-
-func (goldenStore) Unwrap(id string, blob []byte) ([]byte, error) {
-	aead, _ := chacha20poly1305.NewX(goldenKEK)
-	if len(blob) < aead.NonceSize() {
-		return nil, fmt.Errorf("%w: short blob", keystore.ErrKeyMissing)
+// goldenStore returns a fake OS key store holding goldenKEK for the vault of
+// each of files (vault files, or at least their headers).
+func goldenStore(t testing.TB, files ...[]byte) keystoretest.FileStore {
+	t.Helper()
+	s := keystoretest.FileStore{Dir: t.TempDir()}
+	for _, data := range files {
+		if len(data) >= offID+idLen {
+			if err := s.Seed(vaultIDString([idLen]byte(data[offID:offID+idLen])), goldenKEK); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
-	key, err := aead.Open(nil, blob[:aead.NonceSize()], blob[aead.NonceSize():], []byte(id))
-	if err != nil {
-		return nil, fmt.Errorf("%w: blob does not open", keystore.ErrKeyMissing)
-	}
-	return key, nil
+	return s
 }
-
-func (goldenStore) Delete(string) error { return nil }
 
 const goldenPassword = "correct horse battery staple"
 
@@ -83,11 +74,11 @@ const goldenTimeSource = "https://www.google.com/"
 // DeskAuth. DESKAUTH_UPDATE_GOLDEN=1 writes missing ones (never overwrite a
 // committed golden file: it is the compatibility promise).
 var goldenFiles = []struct {
-	name string
-	p    Protection
+	name   string
+	osSlot bool // an os slot (goldenStore) besides the password slot
 }{
-	{"v1-password.vault", Protection{Password: []byte(goldenPassword)}},
-	{"v1-both.vault", Protection{Password: []byte(goldenPassword), Store: goldenStore{}}},
+	{"v1-password.vault", false},
+	{"v1-both.vault", true},
 }
 
 func TestGoldenFiles(t *testing.T) {
@@ -95,7 +86,7 @@ func TestGoldenFiles(t *testing.T) {
 		t.Run(g.name, func(t *testing.T) {
 			src := filepath.Join("testdata", g.name)
 			if _, err := os.Stat(src); err != nil && os.Getenv("DESKAUTH_UPDATE_GOLDEN") == "1" {
-				writeGolden(t, src, g.p)
+				writeGolden(t, src, g.osSlot)
 			}
 			data, err := os.ReadFile(src)
 			if err != nil {
@@ -109,8 +100,8 @@ func TestGoldenFiles(t *testing.T) {
 				t.Fatalf("version %d", parts.Header.Version)
 			}
 			unlockers := []Unlocker{pw(goldenPassword)}
-			if g.p.Store != nil {
-				unlockers = append(unlockers, Unlocker{Store: goldenStore{}, Password: noPrompt(t)})
+			if g.osSlot {
+				unlockers = append(unlockers, Unlocker{Store: goldenStore(t, data), Password: noPrompt(t)})
 			}
 			for _, u := range unlockers {
 				// Work on a copy: Open writes a lock file beside the vault.
@@ -132,23 +123,37 @@ func TestGoldenFiles(t *testing.T) {
 				}
 				v.Close()
 			}
-			if _, err := Read(src, pw("not it")); !errors.Is(err, ErrWrongPassword) && g.p.Store == nil {
+			if _, err := Read(src, pw("not it")); !errors.Is(err, ErrWrongPassword) && !g.osSlot {
 				t.Errorf("wrong password: %v", err)
 			}
 		})
 	}
 }
 
-func writeGolden(t *testing.T, path string, p Protection) {
+func writeGolden(t *testing.T, path string, osSlot bool) {
 	t.Helper()
 	defer SetArgon2CostForTests(2, 256, 2)()
 	tmp := filepath.Join(t.TempDir(), "g.vault")
+	p := Protection{Password: []byte(goldenPassword)}
+	var store keystoretest.FileStore
+	if osSlot {
+		store = goldenStore(t)
+		p.Store = store
+	}
 	v, err := Create(tmp, p)
 	if err != nil {
 		t.Fatal(err)
 	}
 	v.accounts = goldenAccounts()
 	v.Settings.TimeSource = goldenTimeSource
+	if osSlot {
+		// Create wrapped the key under a random KEK; the save below wraps
+		// it again, under goldenKEK.
+		if err := store.Seed(vaultIDString(v.id), goldenKEK); err != nil {
+			t.Fatal(err)
+		}
+		v.osBlob = nil
+	}
 	if err := v.Save(); err != nil {
 		t.Fatal(err)
 	}
@@ -289,7 +294,7 @@ func TestHeaderTampering(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			d := reseal(tc.edit(bytes.Clone(data)))
 			var c countingUnlocker
-			_, err := loadBytes(d, c.unlocker(goldenStore{}))
+			_, err := loadBytes(d, c.unlocker(goldenStore(t, d)))
 			if tc.want == nil {
 				if err == nil {
 					t.Fatal("accepted")
@@ -314,7 +319,7 @@ func TestBothSlotsHeaderBound(t *testing.T) {
 	}
 	d := bytes.Clone(data)
 	d[offSalt] ^= 1
-	_, err = loadBytes(reseal(d), Unlocker{Store: goldenStore{}, Password: noPrompt(t)})
+	_, err = loadBytes(reseal(d), Unlocker{Store: goldenStore(t, d), Password: noPrompt(t)})
 	if !errors.Is(err, ErrCorrupt) {
 		t.Fatalf("err = %v, want ErrCorrupt", err)
 	}
@@ -356,11 +361,14 @@ func TestNewerVersionNeverWritten(t *testing.T) {
 // password and key store so that well-formed inputs reach the decryption and
 // JSON stages. The KDF limits are lowered so a mutated cost cannot stall it.
 func FuzzOpen(f *testing.F) {
+	var seeds [][]byte
 	for _, g := range goldenFiles {
 		if data, err := os.ReadFile(filepath.Join("testdata", g.name)); err == nil {
 			f.Add(data)
+			seeds = append(seeds, data)
 		}
 	}
+	store := goldenStore(f, seeds...)
 	f.Add(smallVault(f))
 	f.Add([]byte(magic))
 	f.Add([]byte{})
@@ -368,7 +376,7 @@ func FuzzOpen(f *testing.F) {
 	readLimits = kdfLimits{MaxTime: 2, MaxMemory: 256, MaxThread: 4}
 	f.Cleanup(func() { readLimits = old })
 	f.Fuzz(func(t *testing.T, data []byte) {
-		u := Unlocker{Store: goldenStore{}, Password: func() ([]byte, error) { return []byte(goldenPassword), nil }}
+		u := Unlocker{Store: store, Password: func() ([]byte, error) { return []byte(goldenPassword), nil }}
 		v, err := loadBytes(data, u)
 		if err != nil {
 			known := false

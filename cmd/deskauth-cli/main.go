@@ -46,8 +46,9 @@
 //	    payload verbatim, one per line, whatever it is. --add shows each
 //	    account's current code and adds it to the vault. Exit status 3 if there
 //	    is no QR code.
-//	deskauth-cli import FILE|- [--format auto|otpauth|winauth|google|aegis|2fas|bitwarden|authenticator|ente|deskauth] [--yes] [--import-password-file F]
-//	    Import another authenticator's export: show what would be added, skipped
+//	deskauth-cli import FILE|-|IMAGE... [--format auto|otpauth|winauth|google|aegis|2fas|bitwarden|authenticator|ente|deskauth] [--yes] [--import-password-file F]
+//	    Import another authenticator's export (or the images of its QR codes,
+//	    every code of a Google export): show what would be added, skipped
 //	    as a duplicate or re-enrolled, and the entries that cannot be read; then
 //	    ask (--yes adds without asking, replacing re-enrolled secrets). An
 //	    encrypted file's password comes from --import-password-file,

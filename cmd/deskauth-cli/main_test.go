@@ -1,20 +1,17 @@
 package main
 
 import (
-	"crypto/rand"
-	"errors"
-	"fmt"
-	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
+	"regexp"
 	"testing"
 	"time"
 
+	"github.com/deskauth/deskauth/internal/testenv"
 	"github.com/deskauth/deskauth/vault"
 	"github.com/deskauth/deskauth/vault/keystore"
+	"github.com/deskauth/deskauth/vault/keystore/keystoretest"
 	"github.com/rogpeppe/go-internal/testscript"
-	"golang.org/x/crypto/chacha20poly1305"
 )
 
 // Environment variables that only this test binary honours: the shipped
@@ -30,20 +27,23 @@ const (
 )
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
-		"deskauth-cli": func() {
-			if os.Getenv(envTestArgon2) != "" {
-				vault.SetArgon2CostForTests(1, 64, 1)
-			}
-			if dir := os.Getenv(envTestKeystore); dir != "" {
-				keyStore = func() (keystore.Store, error) { return fileStore{dir}, nil }
-			}
-			os.Exit(run(os.Args[1:], &cli{
-				stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
-				getenv: os.Getenv, now: time.Now,
-			}))
-		},
+	testenv.ScriptMain(m, "deskauth-cli", func(args []string, stdio testenv.Stdio) int {
+		if os.Getenv(envTestArgon2) != "" {
+			vault.SetArgon2CostForTests(1, 64, 1)
+		}
+		if dir := os.Getenv(envTestKeystore); dir != "" {
+			keyStore = func() (keystore.Store, error) { return keystoretest.FileStore{Dir: dir}, nil }
+		}
+		return cliMain(time.Now)(args, stdio)
 	})
+}
+
+// cliMain is deskauth-cli's run with now as the OS clock, in the form
+// testenv runs a CLI.
+func cliMain(now func() time.Time) testenv.Main {
+	return func(args []string, stdio testenv.Stdio) int {
+		return run(args, &cli{stdin: stdio.Stdin, stdout: stdio.Stdout, stderr: stdio.Stderr, getenv: stdio.Getenv, now: now})
+	}
 }
 
 // TestScripts runs every testdata/*.txt script. Each gets a fresh $WORK as
@@ -52,18 +52,12 @@ func TestMain(m *testing.M) {
 func TestScripts(t *testing.T) {
 	// Scripts skip themselves without these tools; make test installs them
 	// and sets DESKAUTH_REQUIRE_TOOLS=1, so a missing one is a failure there.
-	if os.Getenv("DESKAUTH_REQUIRE_TOOLS") == "1" {
-		for _, tool := range []string{"qrencode", "convert"} {
-			if _, err := exec.LookPath(tool); err != nil {
-				t.Fatalf("%s is required by the scan scripts (make test installs it): %v", tool, err)
-			}
-		}
+	if testenv.Strict() {
+		testenv.Require(t, "qrencode", "convert")
 	}
-	testscript.Run(t, testscript.Params{
+	testenv.RunScripts(t, testscript.Params{
 		Dir: "testdata",
 		Setup: func(env *testscript.Env) error {
-			env.Setenv("HOME", env.WorkDir)
-			env.Setenv("XDG_CONFIG_HOME", filepath.Join(env.WorkDir, ".config"))
 			env.Setenv(envTestArgon2, "1")
 			env.Setenv(envTestKeystore, filepath.Join(env.WorkDir, ".keystore"))
 			return nil
@@ -71,60 +65,31 @@ func TestScripts(t *testing.T) {
 	})
 }
 
-// fileStore is a fake OS key store that keeps one random key-encryption key
-// per vault in a file, and seals the master key under it, as the Secret
-// Service store does. Removing the folder is "the keyring item was deleted".
-type fileStore struct{ dir string }
-
-func (s fileStore) kekPath(id string) string { return filepath.Join(s.dir, id) }
-
-func (s fileStore) Wrap(id string, key []byte) ([]byte, error) {
-	kek, err := os.ReadFile(s.kekPath(id))
+// TestScriptsCheckExactStatus: a script states the exact exit status of every
+// deskauth-cli run that fails (status N deskauth-cli ...), since `! exec`
+// accepts any non-zero one, and a usage error (2), no QR code (3) and other
+// errors (1) are different answers.
+func TestScriptsCheckExactStatus(t *testing.T) {
+	scripts, err := filepath.Glob("testdata/*.txt")
 	if err != nil {
-		kek = make([]byte, chacha20poly1305.KeySize)
-		rand.Read(kek)
-		if err := os.MkdirAll(s.dir, 0o700); err != nil {
-			return nil, err
+		t.Fatal(err)
+	}
+	more, err := filepath.Glob("testdata/*/*.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	scripts = append(scripts, more...)
+	if len(scripts) == 0 {
+		t.Fatal("no scripts found")
+	}
+	loose := regexp.MustCompile(`(?m)^[ \t]*(\[[^]]*\][ \t]*)*![ \t]*exec\b.*$|^.*deskauth-cli[^'\n]*; *echo +exit=.*$`)
+	for _, path := range scripts {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if err := os.WriteFile(s.kekPath(id), kek, 0o600); err != nil {
-			return nil, err
+		for _, line := range loose.FindAllString(string(data), -1) {
+			t.Errorf("%s: %q accepts any failure; use status N", path, line)
 		}
 	}
-	aead, err := chacha20poly1305.NewX(kek)
-	if err != nil {
-		return nil, err
-	}
-	nonce := make([]byte, aead.NonceSize())
-	rand.Read(nonce)
-	return aead.Seal(nonce, nonce, key, []byte(id)), nil
-}
-
-func (s fileStore) Unwrap(id string, blob []byte) ([]byte, error) {
-	kek, err := os.ReadFile(s.kekPath(id))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, keystore.ErrKeyMissing
-	}
-	if err != nil {
-		return nil, err
-	}
-	aead, err := chacha20poly1305.NewX(kek)
-	if err != nil {
-		return nil, err
-	}
-	if len(blob) < aead.NonceSize() {
-		return nil, fmt.Errorf("fake store: short blob")
-	}
-	key, err := aead.Open(nil, blob[:aead.NonceSize()], blob[aead.NonceSize():], []byte(id))
-	if err != nil {
-		return nil, keystore.ErrKeyMissing
-	}
-	return key, nil
-}
-
-func (s fileStore) Delete(id string) error {
-	err := os.Remove(s.kekPath(id))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	return err
 }

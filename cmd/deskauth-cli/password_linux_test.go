@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/deskauth/deskauth/internal/testenv"
 	"github.com/deskauth/deskauth/vault"
 	"github.com/deskauth/deskauth/vault/keystore"
 	"golang.org/x/sys/unix"
@@ -77,8 +78,8 @@ func typeAtPrompts(t *testing.T, args []string, lines ...string) (int, string, s
 	var stdout, stderr syncBuffer
 	done := make(chan int)
 	go func() {
-		done <- run(args, &cli{stdin: slave, stdout: &stdout, stderr: &stderr,
-			getenv: func(string) string { return "" }, now: time.Now})
+		done <- cliMain(time.Now)(args, testenv.Stdio{Stdin: slave, Stdout: &stdout, Stderr: &stderr,
+			Getenv: func(string) string { return "" }})
 	}()
 	echoOff := func() bool {
 		tio, err := unix.IoctlGetTermios(int(slave.Fd()), unix.TCGETS)

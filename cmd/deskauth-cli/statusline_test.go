@@ -36,14 +36,4 @@ func TestStatusLine(t *testing.T) {
 			t.Errorf("statusLine(%+v)\n got %q\nwant %q", tc.st, got, tc.want)
 		}
 	}
-	for d, want := range map[time.Duration]string{
-		-400 * time.Millisecond:               "0.4 s",
-		119 * time.Second:                     "119 s",
-		-(2*time.Hour + 12*time.Minute):       "2 h 12 min",
-		42*time.Second + 130*time.Millisecond: "42 s",
-	} {
-		if got := humanDuration(d); got != want {
-			t.Errorf("humanDuration(%s) = %q, want %q", d, got, want)
-		}
-	}
 }

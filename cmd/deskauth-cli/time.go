@@ -203,7 +203,7 @@ func statusLine(s timesync.Status) string {
 		if s.Offset < 0 {
 			sign = "-"
 		}
-		return fmt.Sprintf("Time check failed (%s); using the last good offset of %s%s", cause, sign, humanDuration(s.Offset))
+		return fmt.Sprintf("Time check failed (%s); using the last good offset of %s%s", cause, sign, timesync.HumanDuration(s.Offset))
 	case timesync.StateFailedWasRight:
 		return fmt.Sprintf("Time check failed (%s); the last check found the PC clock right", cause)
 	case timesync.StateCorrected:
@@ -211,24 +211,7 @@ func statusLine(s timesync.Status) string {
 		if s.Offset < 0 {
 			dir = "ahead"
 		}
-		return fmt.Sprintf("PC clock is %s %s; codes corrected", humanDuration(s.Offset), dir)
+		return fmt.Sprintf("PC clock is %s %s; codes corrected", timesync.HumanDuration(s.Offset), dir)
 	}
-	return fmt.Sprintf("PC clock is right (off by %s)", humanDuration(s.Offset))
-}
-
-// humanDuration writes how far a clock is off: "0.4 s", "42 s", "3 min 5 s".
-// Offsets over a day are refused by timesync, so hours are the largest unit.
-func humanDuration(d time.Duration) string {
-	d = d.Abs()
-	switch {
-	case d < time.Second:
-		return fmt.Sprintf("%.1f s", d.Seconds())
-	case d < 120*time.Second:
-		return fmt.Sprintf("%d s", int64(d.Round(time.Second)/time.Second))
-	case d < 2*time.Hour:
-		d = d.Round(time.Second)
-		return fmt.Sprintf("%d min %d s", int64(d/time.Minute), int64(d%time.Minute/time.Second))
-	}
-	d = d.Round(time.Minute)
-	return fmt.Sprintf("%d h %d min", int64(d/time.Hour), int64(d%time.Hour/time.Minute))
+	return fmt.Sprintf("PC clock is right (off by %s)", timesync.HumanDuration(s.Offset))
 }

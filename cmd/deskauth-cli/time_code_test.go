@@ -1,13 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"net"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/deskauth/deskauth/internal/testenv"
 	"github.com/deskauth/deskauth/vault"
 )
 
@@ -91,12 +91,7 @@ func TestCodeVaultTimeSource(t *testing.T) {
 	clock := fakeNow(truth.Add(-90 * time.Second))
 	srv := ntpServer(t, plus(clock, 90*time.Second))
 	env := map[string]string{vault.EnvVault: t.TempDir() + "/v.vault", envPassword: "pw"}
-	cmd := func(args ...string) (int, string, string) {
-		var out, errb bytes.Buffer
-		c := &cli{stdin: strings.NewReader(""), stdout: &out, stderr: &errb,
-			getenv: func(k string) string { return env[k] }, now: clock}
-		return run(args, c), out.String(), errb.String()
-	}
+	cmd := func(args ...string) (int, string, string) { return testenv.RunCLI(cliMain(clock), env, args...) }
 	for _, args := range [][]string{{"init"}, {"add", testURI}, {"time", "--set", srv.URL}} {
 		if code, _, stderr := cmd(args...); code != 0 {
 			t.Fatalf("%v: exit %d, %s", args, code, stderr)

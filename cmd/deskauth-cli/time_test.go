@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/deskauth/deskauth/internal/testenv"
 	"github.com/deskauth/deskauth/vault"
 	"github.com/deskauth/deskauth/vault/timesync/ntptest"
 	"github.com/rogpeppe/go-internal/testscript"
@@ -17,19 +18,11 @@ import (
 
 const testURI = "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP&issuer=Example"
 
-// runTimeCLI runs deskauth-cli in-process with the given OS clock.
+// runTimeCLI runs deskauth-cli in-process with the given OS clock, on a
+// vault that does not exist (never the real one).
 func runTimeCLI(t *testing.T, now func() time.Time, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	c := &cli{stdin: strings.NewReader(""), stdout: &out, stderr: &errb,
-		getenv: func(k string) string {
-			if k == vault.EnvVault {
-				return t.TempDir() + "/none.vault" // never the real vault
-			}
-			return ""
-		}, now: now}
-	code = run(args, c)
-	return code, out.String(), errb.String()
+	return testenv.RunCLI(cliMain(now), map[string]string{vault.EnvVault: t.TempDir() + "/none.vault"}, args...)
 }
 
 // fakeNow starts at base and advances with the real time.
@@ -131,11 +124,9 @@ func TestTimeScripts(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(garbage.Close)
-	testscript.Run(t, testscript.Params{
+	testenv.RunScripts(t, testscript.Params{
 		Dir: "testdata/time-ntp",
 		Setup: func(env *testscript.Env) error {
-			env.Setenv("HOME", env.WorkDir)
-			env.Setenv("XDG_CONFIG_HOME", env.WorkDir+"/.config")
 			env.Setenv(envTestArgon2, "1")
 			env.Setenv("NTP_AHEAD_90", ahead.URL)
 			env.Setenv("NTP_YEARS_OFF", years.URL)

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/deskauth/deskauth/capture"
 	"github.com/deskauth/deskauth/vault"
 	"github.com/deskauth/deskauth/vault/transfer"
 )
@@ -41,30 +42,39 @@ func runImport(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usagef("import takes one FILE (or - for stdin)")
-	}
 	f := transfer.Format(*format)
 	if !knownFormat(f, transfer.ImportFormats) {
 		return usagef("--format must be one of %s, not %q", formatNames(transfer.ImportFormats), *format)
 	}
-	name := pos[0]
-	var in io.Reader = c.stdin
-	if name != "-" {
-		file, err := os.Open(name)
-		if err != nil {
+	var res *transfer.Result
+	name := strings.Join(pos, ", ")
+	switch {
+	case len(pos) == 0:
+		return usagef("import takes one FILE (or - for stdin), or the images of an export's QR codes")
+	case allImages(pos):
+		if res, err = importImages(pos); err != nil {
 			return err
 		}
-		defer file.Close()
-		in = file
-	} else if !*yes {
-		return usagef("import - reads the file from stdin, so it cannot ask: add --yes")
-	}
-	res, err := transfer.ParseReader(in, transfer.Options{Format: f, Password: func() ([]byte, error) {
-		return c.importPassword(*pwFile, name)
-	}})
-	if err != nil {
-		return importError(name, err)
+	case len(pos) > 1:
+		return usagef("import takes one FILE; only QR code images can be given together")
+	default:
+		var in io.Reader = c.stdin
+		if name != "-" {
+			file, err := os.Open(name)
+			if err != nil {
+				return err
+			}
+			defer file.Close()
+			in = file
+		} else if !*yes {
+			return usagef("import - reads the file from stdin, so it cannot ask: add --yes")
+		}
+		res, err = transfer.ParseReader(in, transfer.Options{Format: f, Password: func() ([]byte, error) {
+			return c.importPassword(*pwFile, name)
+		}})
+		if err != nil {
+			return importError(name, err)
+		}
 	}
 
 	v, err := c.openVault(vf)
@@ -90,9 +100,77 @@ func runImport(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "added %d, replaced %d, kept both %d, skipped %d; saved %s\n",
+	fmt.Fprintf(c.stdout, "added %d, replaced %d, added under a free name %d, skipped %d; saved %s\n",
 		len(rep.Added), len(rep.Replaced), len(rep.Renamed), len(rep.Skipped), v.Path())
 	return nil
+}
+
+// allImages reports whether every path starts like an image file (PNG,
+// JPEG, GIF, BMP, WebP): QR codes to decode rather than an export to parse.
+func allImages(paths []string) bool {
+	for _, p := range paths {
+		if p == "-" || !isImage(p) {
+			return false
+		}
+	}
+	return true
+}
+
+func isImage(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 12)
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	for _, magic := range []string{"\x89PNG", "\xff\xd8\xff", "GIF8", "BM"} {
+		if strings.HasPrefix(string(head), magic) {
+			return true
+		}
+	}
+	return n == 12 && string(head[:4]) == "RIFF" && string(head[8:]) == "WEBP"
+}
+
+// importImages decodes the QR codes in image files: otpauth URIs, and the
+// codes of Google Authenticator exports, collected batch by batch. An
+// export with a code missing is refused, naming how many were found.
+func importImages(paths []string) (*transfer.Result, error) {
+	found, err := capture.DecodeFiles(paths...)
+	if errors.Is(err, capture.ErrNoQR) {
+		return nil, exitCodeError{exitNoQR, err}
+	}
+	if err != nil {
+		return nil, err
+	}
+	batches := transfer.NewBatches()
+	var lines []string
+	for _, fc := range found {
+		if vault.ClassifyPayload(fc.Text) != vault.PayloadMigration {
+			lines = append(lines, fc.Text)
+			continue
+		}
+		if _, err := batches.Add(fc.Text); err != nil {
+			return nil, fmt.Errorf("%s: %w", fc.Path, err)
+		}
+	}
+	if p := batches.Pending(); len(p) > 0 {
+		return nil, fmt.Errorf("only %d of the %d QR codes of a Google Authenticator export were found; give the images of all of them", p[0].Scanned, p[0].Size)
+	}
+	res := batches.Take()
+	if len(lines) > 0 {
+		more, err := transfer.ParseText(strings.Join(lines, "\n"), transfer.Options{Format: transfer.OTPAuth})
+		if err != nil {
+			return nil, err
+		}
+		if len(res.Accounts) == 0 {
+			res.Format = transfer.OTPAuth
+		}
+		res.Accounts = append(res.Accounts, more.Accounts...)
+		res.Problems = append(res.Problems, more.Problems...)
+	}
+	return res, nil
 }
 
 func knownFormat(f transfer.Format, list []transfer.Format) bool {
@@ -243,7 +321,7 @@ func runExport(c *cli, args []string) error {
 	encrypted := f == transfer.DeskAuth || (f == transfer.Aegis && !*plaintext)
 	var pw []byte
 	if encrypted {
-		if pw, err = c.newPassword(*pwFile, envExportPassword); err != nil {
+		if pw, err = c.exportPassword(*pwFile); err != nil {
 			return err
 		}
 	}
@@ -261,7 +339,7 @@ func runExport(c *cli, args []string) error {
 		}
 		data, err = transfer.ExportAegis(accts, pw)
 	case transfer.DeskAuth:
-		data, err = transfer.ExportDeskAuth(accts, pw)
+		data, err = transfer.ExportDeskAuth(accts, v.Settings, pw)
 	}
 	if err != nil {
 		return err
@@ -279,6 +357,37 @@ func runExport(c *cli, args []string) error {
 	}
 	fmt.Fprintf(c.stderr, "wrote %d account(s) to %s (%s, %s)\n", len(accts), out, f, how)
 	return nil
+}
+
+// exportPassword gets the password to encrypt an export with: from
+// --export-password-file, $DESKAUTH_EXPORT_PASSWORD, or typed twice at a
+// no-echo prompt.
+func (c *cli) exportPassword(file string) ([]byte, error) {
+	if file != "" {
+		return readPasswordFile(file)
+	}
+	if pw := c.getenv(envExportPassword); pw != "" {
+		return []byte(pw), nil
+	}
+	fd, ok := c.terminal()
+	if !ok {
+		return nil, fmt.Errorf("the export needs a password: type it in a terminal, or use --export-password-file FILE or %s", envExportPassword)
+	}
+	pw, err := c.prompt(fd, "Password for the export: ")
+	if err != nil {
+		return nil, err
+	}
+	if len(pw) == 0 {
+		return nil, errors.New("the password is empty; nothing was written")
+	}
+	again, err := c.prompt(fd, "Type it again: ")
+	if err != nil {
+		return nil, err
+	}
+	if string(pw) != string(again) {
+		return nil, errors.New("the two passwords differ; nothing was written")
+	}
+	return pw, nil
 }
 
 // writeQR writes one PNG per code: into the folder out, or as out-NAME.png

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -349,29 +350,21 @@ func runRename(c *cli, args []string) error {
 	if len(pos) != 1 || (!set["issuer"] && !set["name"]) {
 		return usagef("usage: rename QUERY [--issuer NEW] [--name NEW]")
 	}
-	v, err := c.openVault(vf)
-	if err != nil {
-		return err
-	}
-	defer v.Close()
-	i, err := pickOne(v, pos[0])
-	if err != nil {
-		return err
-	}
-	a := v.Accounts()[i]
-	old := a.Label()
-	if set["issuer"] {
-		a.Issuer = *issuer
-	}
-	if set["name"] {
-		a.Name = *name
-	}
-	if err := v.Rename(i, a.Issuer, a.Name); err != nil {
-		return err
-	}
-	a = v.Accounts()[i]
-	fmt.Fprintf(c.stdout, "renamed %s to %s\n", printable(old), printable(a.Label()))
-	return nil
+	return c.editOne(vf, pos[0], func(v *vault.Vault, i int) error {
+		a := v.Accounts()[i]
+		old := a.Label()
+		if set["issuer"] {
+			a.Issuer = *issuer
+		}
+		if set["name"] {
+			a.Name = *name
+		}
+		if err := v.Rename(i, a.Issuer, a.Name); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stdout, "renamed %s to %s\n", printable(old), printable(v.Accounts()[i].Label()))
+		return nil
+	})
 }
 
 func runRemove(c *cli, args []string) error {
@@ -384,21 +377,14 @@ func runRemove(c *cli, args []string) error {
 	if len(pos) != 1 {
 		return usagef("usage: rm QUERY")
 	}
-	v, err := c.openVault(vf)
-	if err != nil {
-		return err
-	}
-	defer v.Close()
-	i, err := pickOne(v, pos[0])
-	if err != nil {
-		return err
-	}
-	label := printable(v.Accounts()[i].Label())
-	if err := v.Remove(i); err != nil {
-		return err
-	}
-	fmt.Fprintf(c.stdout, "removed %s (the previous vault is kept as %s.bak until the next change)\n", label, v.Path())
-	return nil
+	return c.editOne(vf, pos[0], func(v *vault.Vault, i int) error {
+		label := printable(v.Accounts()[i].Label())
+		if err := v.Remove(i); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stdout, "removed %s (the previous vault is kept as %s.bak until the next change)\n", label, v.Path())
+		return nil
+	})
 }
 
 func runMove(c *cli, args []string) error {
@@ -412,26 +398,30 @@ func runMove(c *cli, args []string) error {
 	if len(pos) != 1 || *by == 0 {
 		return usagef("usage: move QUERY --by N (N < 0 moves up, N > 0 down)")
 	}
+	return c.editOne(vf, pos[0], func(v *vault.Vault, i int) error {
+		a := v.Accounts()[i]
+		if err := v.Move(i, *by); err != nil {
+			return err
+		}
+		j := slices.IndexFunc(v.Accounts(), a.Equal)
+		fmt.Fprintf(c.stdout, "moved %s to place %d of %d\n", printable(a.Label()), j+1, len(v.Accounts()))
+		return nil
+	})
+}
+
+// editOne opens the vault for editing and hands edit the index of the one
+// account query names.
+func (c *cli) editOne(vf *vaultFlags, query string, edit func(v *vault.Vault, i int) error) error {
 	v, err := c.openVault(vf)
 	if err != nil {
 		return err
 	}
 	defer v.Close()
-	i, err := pickOne(v, pos[0])
+	i, err := pickOne(v, query)
 	if err != nil {
 		return err
 	}
-	a := v.Accounts()[i]
-	if err := v.Move(i, *by); err != nil {
-		return err
-	}
-	for j, b := range v.Accounts() {
-		if b.Equal(a) {
-			fmt.Fprintf(c.stdout, "moved %s to place %d of %d\n", printable(a.Label()), j+1, len(v.Accounts()))
-			break
-		}
-	}
-	return nil
+	return edit(v, i)
 }
 
 func runProtect(c *cli, args []string) error {

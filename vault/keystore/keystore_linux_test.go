@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/deskauth/deskauth/internal/testenv"
 	"github.com/deskauth/deskauth/vault/keystore"
 )
 
@@ -66,14 +67,7 @@ func TestSecretService(t *testing.T) {
 	if os.Getenv(realStoreEnv) == "1" {
 		return // the child itself: its TestOSKeyring... do the work
 	}
-	for _, tool := range []string{"dbus-run-session", "gnome-keyring-daemon"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("DESKAUTH_REQUIRE_TOOLS") == "1" {
-				t.Fatalf("%s is missing (Debian: dbus, gnome-keyring)", tool)
-			}
-			t.Skipf("%s is missing; make test installs it", tool)
-		}
-	}
+	testenv.Require(t, "dbus-run-session", "gnome-keyring-daemon")
 	home := t.TempDir()
 	// The keyring password must not be empty, or no login keyring is made.
 	script := `eval "$(printf 'deskauth-test-pw' | gnome-keyring-daemon --unlock --components=secrets)" && ` +

@@ -221,8 +221,8 @@ func TestHumanDuration(t *testing.T) {
 		{3 * 24 * time.Hour, "3 days"},
 		{-5 * 365 * 24 * time.Hour, "5 years"},
 	} {
-		if got := humanDuration(tc.d); got != tc.want {
-			t.Errorf("humanDuration(%s) = %q, want %q", tc.d, got, tc.want)
+		if got := HumanDuration(tc.d); got != tc.want {
+			t.Errorf("HumanDuration(%s) = %q, want %q", tc.d, got, tc.want)
 		}
 	}
 }

@@ -93,7 +93,7 @@ func Query(ctx context.Context, src Source, opt Options) (Measurement, error) {
 			"offsets over 24 h are refused, as such a source is more likely broken "+
 			"than the PC clock that wrong (check the source, or set the PC date by hand)",
 			src, ErrImplausible, m.At.Add(offset).UTC().Format("2006-01-02 15:04 MST"),
-			humanDuration(offset), aheadOf(offset))
+			HumanDuration(offset), aheadOf(offset))
 	}
 	return m, nil
 }
@@ -139,9 +139,9 @@ func aheadOf(offset time.Duration) string {
 	return "ahead of"
 }
 
-// humanDuration renders |d| for people: "0.4 s", "42 s", "3 min 5 s",
-// "5 h 12 min", "3 days", "4 years".
-func humanDuration(d time.Duration) string {
+// HumanDuration writes the size of an offset for a one-line message: "0.4 s",
+// "42 s", "3 min 5 s", "2 h 12 min", "3 days", "5 years".
+func HumanDuration(d time.Duration) string {
 	if d < 0 {
 		d = -d
 	}

@@ -150,7 +150,7 @@ func (e aegisEntry) account() (vault.Account, error) {
 	if a.Algorithm == "" {
 		a.Algorithm = vault.SHA1
 	}
-	secret, err := vault.DecodeSecret(e.Info.Secret)
+	secret, err := decodeSecret(e.Info.Secret)
 	if err != nil {
 		return a, err
 	}

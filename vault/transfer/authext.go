@@ -190,11 +190,14 @@ func (e authEntry) account() (vault.Account, error) {
 	}
 	var err error
 	if hexKey {
+		if len(secret) > maxSecretText {
+			return a, fmt.Errorf("%w: the secret is longer than %d characters", vault.ErrInvalidAccount, maxSecretText)
+		}
 		a.Secret, err = hex.DecodeString(secret)
 		if err != nil {
 			return a, fmt.Errorf("%w: the hex secret does not decode", vault.ErrInvalidAccount)
 		}
-	} else if a.Secret, err = vault.DecodeSecret(secret); err != nil {
+	} else if a.Secret, err = decodeSecret(secret); err != nil {
 		return a, err
 	}
 	return a, nil

@@ -103,7 +103,7 @@ func (b *Batches) Take() *Result {
 				res.add(i+1, a)
 			}
 			for _, s := range m.Skipped {
-				res.problem(i+1, "", unsupported("%s", s))
+				res.problem(i+1, s.Label, s.Err)
 			}
 		}
 	}

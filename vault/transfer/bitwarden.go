@@ -117,7 +117,7 @@ func bitwardenTOTP(entry int, item, user, totp string, res *Result) {
 		}
 		res.add(entry, a)
 	case strings.HasPrefix(lower, "steam://"):
-		secret, err := vault.DecodeSecret(totp[len("steam://"):])
+		secret, err := decodeSecret(totp[len("steam://"):])
 		if err != nil {
 			res.problem(entry, label, err)
 			return
@@ -125,6 +125,10 @@ func bitwardenTOTP(entry int, item, user, totp string, res *Result) {
 		res.add(entry, vault.Account{Issuer: item, Name: user, Kind: vault.Steam, Algorithm: vault.SHA1,
 			Digits: vault.SteamDigits, Period: vault.DefaultPeriod, Secret: secret})
 	default:
+		if len(totp) > maxSecretText {
+			res.problem(entry, label, fmt.Errorf("%w: the secret is longer than %d characters", vault.ErrInvalidAccount, maxSecretText))
+			return
+		}
 		a, err := vault.NewAccount(item, user, totp)
 		if err != nil {
 			res.problem(entry, label, err)

@@ -35,9 +35,10 @@ func parseDeskAuth(data []byte, opt *Options, res *Result) error {
 	return nil
 }
 
-// ExportDeskAuth writes accts as an encrypted DeskAuth backup: a vault file
-// under password alone, which vault.Open opens with that password and Parse
+// ExportDeskAuth writes accts and settings as an encrypted DeskAuth backup:
+// a vault file under password alone, which vault.Open opens with that
+// password (so it can replace a lost OS-protected vault as is) and Parse
 // reads back.
-func ExportDeskAuth(accts []vault.Account, password []byte) ([]byte, error) {
-	return vault.EncodeBackup(accts, vault.Settings{}, password)
+func ExportDeskAuth(accts []vault.Account, settings vault.Settings, password []byte) ([]byte, error) {
+	return vault.EncodeBackup(accts, settings, password)
 }

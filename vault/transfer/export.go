@@ -7,7 +7,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"image"
-	"image/color"
 	"image/png"
 	"net/url"
 	"strings"
@@ -174,17 +173,24 @@ func qrPNG(text string) ([]byte, error) {
 	}
 	w, h := m.GetWidth(), m.GetHeight()
 	img := image.NewGray(image.Rect(0, 0, w*qrModule, h*qrModule))
-	for y := 0; y < h*qrModule; y++ {
-		for x := 0; x < w*qrModule; x++ {
-			c := color.Gray{Y: 255}
-			if m.Get(x/qrModule, y/qrModule) {
-				c.Y = 0
+	for y := 0; y < h; y++ {
+		row := img.Pix[y*qrModule*img.Stride : y*qrModule*img.Stride+w*qrModule]
+		for x := 0; x < w; x++ {
+			v := byte(255)
+			if m.Get(x, y) {
+				v = 0
 			}
-			img.SetGray(x, y, c)
+			for i := range qrModule {
+				row[x*qrModule+i] = v
+			}
+		}
+		for i := 1; i < qrModule; i++ {
+			copy(img.Pix[(y*qrModule+i)*img.Stride:], row)
 		}
 	}
 	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&buf, img); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil

@@ -1,6 +1,11 @@
 package transfer
 
 import (
+	"bytes"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,6 +41,11 @@ func seedTable(f *testing.F) {
 		`{"h":{"account":"a","issuer":"b","secret":"U2FsdGVkX18AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=","encrypted":true,"type":"hhex"}}`,
 		strings.Repeat("[", 200), strings.Repeat("<a>", 200)} {
 		f.Add([]byte(s))
+	}
+	for _, c := range parseCases {
+		if len(c.in) < 4096 {
+			f.Add([]byte(c.in))
+		}
 	}
 }
 
@@ -100,6 +110,64 @@ func FuzzImportBatches(f *testing.F) {
 		bt.Pending()
 		for _, acct := range bt.Take().Accounts {
 			if err := acct.Validate(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
+
+// winauthProtect is WinAuth's EncryptSequence for a password (test only):
+// "WINAUTH3", salt, SHA-256(salt || plain), then salt2 and Blowfish-ECB
+// under PBKDF2-HMAC-SHA1(password, salt2, 2000) with ISO 10126 padding.
+func winauthProtect(plain []byte, password string) string {
+	salt, salt2 := []byte("saltsalt"), []byte("pepper!!")
+	sum := sha256.Sum256(append(append([]byte(nil), salt...), plain...))
+	key, _ := winauthKey([]byte(password), salt2)
+	n := 8 - len(plain)%8
+	padded := append(append([]byte(nil), plain...), bytes.Repeat([]byte{byte(n)}, n)...)
+	newBlowfish(key).encryptECB(padded)
+	return strings.ToUpper(winauthHeader + hex.EncodeToString(salt) + hex.EncodeToString(sum[:]) + hex.EncodeToString(salt2) + hex.EncodeToString(padded))
+}
+
+// FuzzImportWinAuthProtected fuzzes the XML inside a password-protected
+// winauth.xml: the fuzz body encrypts it and sets the sha1 checksum, so the
+// fuzzer reaches the inner parser instead of stopping at the checksum or
+// the hash check.
+func FuzzImportWinAuthProtected(f *testing.F) {
+	f.Add([]byte(`<config><WinAuthAuthenticator type="WinAuth.GoogleAuthenticator"><name>GitHub (alice)</name><authenticatordata><secretdata>3132333435363738393031323334353637383930` + "\t6\tSHA256\t30" + `</secretdata></authenticatordata></WinAuthAuthenticator></config>`))
+	f.Add([]byte(`<config><WinAuthAuthenticator type="WinAuth.HOTPAuthenticator"><name>x</name><authenticatordata><secretdata>00</secretdata><counter>9</counter></authenticatordata></WinAuthAuthenticator></config>`))
+	f.Add([]byte(`<config><data encrypted="y">00</data></config>`))
+	derive := winauthKey
+	memo := map[string][]byte{}
+	winauthKey = func(pw, salt []byte) ([]byte, error) {
+		k := string(pw) + "\x00" + string(salt)
+		if key, ok := memo[k]; ok {
+			return key, nil
+		}
+		key, err := derive(pw, salt)
+		if err == nil && len(memo) < 16 {
+			memo[k] = key
+		}
+		return key, err
+	}
+	defer func() { winauthKey = derive }()
+	f.Fuzz(func(t *testing.T, inner []byte) {
+		if len(inner) > 64<<10 {
+			return
+		}
+		text := winauthProtect(inner, "pw")
+		raw, _ := hex.DecodeString(text)
+		sum := sha1.Sum(raw)
+		file := `<WinAuth version="3.6"><data encrypted="y" sha1="` + hex.EncodeToString(sum[:]) + `">` + text + `</data></WinAuth>`
+		res, err := Parse([]byte(file), Options{Format: WinAuth, Password: password("pw")})
+		if errors.Is(err, ErrWrongPassword) {
+			t.Fatalf("the right password was refused: %v", err)
+		}
+		if err != nil {
+			return
+		}
+		for _, a := range res.Accounts {
+			if err := a.Validate(); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -100,35 +101,41 @@ const (
 
 // TestParseTable covers the text formats' tolerances and the per-entry
 // problem reports.
+// parseCases are the table of TestParseTable; they also seed the fuzzers.
+var parseCases = []struct {
+	name     string
+	in       string
+	opt      Options
+	format   Format
+	accounts []string // labels
+	problems []int    // entry numbers
+	err      error
+}{
+	{"winauth text export: BOM, CRLF, blanks, comments", "\ufeff# exported\r\n\r\n" + gh + "\r\n" + gl + "\r\n", Options{}, OTPAuth, []string{"GitHub (alice)", "GitLab (bob)"}, nil, nil},
+	{"9 good 1 bad", strings.Repeat(gh+"\n", 4) + bad + "\n" + strings.Repeat(gl+"\n", 5), Options{}, OTPAuth, nil, []int{5}, nil},
+	{"not a URI line", gh + "\nhello\n", Options{}, OTPAuth, []string{"GitHub (alice)"}, []int{2}, nil},
+	{"google export", migration, Options{}, Google, []string{"GitHub (alice)", "VPN (vpn)", "Acme (carol)"}, nil, nil},
+	{"google export, + arrived as space", strings.ReplaceAll(strings.ReplaceAll(migration, "%2B", " "), "%3D", "="), Options{}, Google, []string{"GitHub (alice)", "VPN (vpn)", "Acme (carol)"}, nil, nil},
+	{"google export mixed with otpauth", gl + "\n" + migration, Options{}, Google, []string{"GitLab (bob)", "GitHub (alice)", "VPN (vpn)", "Acme (carol)"}, nil, nil},
+	{"google export with an MD5 account", "otpauth-migration://offline?data=CiEKCkhlbGxvId6tvu8SBWFsaWNlGgZHaXRIdWIgASgBMAIKIAoLSGVsbG8h3q2%2B7wESA29sZBoGTGVnYWN5IAQoATACEAEYASAAKAc%3D", Options{}, Google, []string{"GitHub (alice)"}, []int{1}, nil},
+	{"phonefactor line", gh + "\nphonefactor://activate_account?code=1&url=x\n", Options{}, OTPAuth, []string{"GitHub (alice)"}, []int{2}, nil},
+	{"bitwarden csv", "folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\n,,login,Example,,,0,https://example.com,ann,pw,JBSWY3DPEHPK3PXP\n,,login,NoTOTP,,,0,,x,y,\n,,login,Steamy,,,0,,gamer,,steam://JRZCL47CMXVOQMNPZR2F7J4RGI\n,,login,Bad,,,0,,z,,%%%\n", Options{}, Bitwarden, []string{"Example (ann)", "Steamy (gamer)"}, []int{4}, nil},
+	{"bitwarden bare secret json", `{"encrypted":false,"items":[{"name":"Site","login":{"username":"u","totp":"jbsw y3dp ehpk 3pxp"}}]}`, Options{}, Bitwarden, []string{"Site (u)"}, nil, nil},
+	{"bitwarden encrypted", `{"encrypted":true,"items":[]}`, Options{}, "", nil, nil, ErrUnsupported},
+	{"ente encrypted export", `{"version":1,"kdfParams":{"memLimit":4096,"opsLimit":3,"salt":"c2FsdA=="},"encryptedData":"AAAA","encryptionNonce":"AAAA"}`, Options{}, "", nil, nil, ErrUnsupported},
+	{"empty", "   \n", Options{}, "", nil, nil, ErrUnknownFormat},
+	{"only comments", "# otpauth://\n", Options{Format: OTPAuth}, "", nil, nil, ErrNoAccounts},
+	{"deep json", strings.Repeat("[", 100000), Options{Format: Aegis}, "", nil, nil, ErrMalformed},
+	{"aegis absurd scrypt", `{"version":1,"header":{"slots":[{"type":1,"key":"00","key_params":{"nonce":"00","tag":"00"},"n":1073741824,"r":8,"p":1,"salt":"00"}],"params":{"nonce":"00","tag":"00"}},"db":"AAAA"}`, Options{Password: func() ([]byte, error) { panic("asked for a password before checking the cost") }}, "", nil, nil, ErrCostTooHigh},
+	{"aegis yandex entry", `{"version":1,"header":{"slots":null,"params":null},"db":{"version":2,"entries":[{"type":"yandex","name":"y","issuer":"Y","info":{"secret":"JBSWY3DPEHPK3PXP","algo":"SHA256","digits":8,"period":30}},{"type":"totp","name":"a","issuer":"A","info":{"secret":"JBSWY3DPEHPK3PXP","algo":"SHA1","digits":6,"period":30}}]}}`, Options{}, Aegis, []string{"A (a)"}, []int{1}, nil},
+	{"aegis grouped export (db v3 groups, and v2 group names)", `{"version":1,"header":{"slots":null,"params":null},"db":{"version":3,"entries":[{"type":"totp","name":"a","issuer":"A","groups":["6b3c"],"info":{"secret":"JBSWY3DPEHPK3PXP","algo":"SHA1","digits":6,"period":30}},{"type":"hotp","name":"b","issuer":"B","group":"Work","info":{"secret":"JBSWY3DPEHPK3PXQ","algo":"SHA1","digits":6,"counter":3}}],"groups":[{"uuid":"6b3c","name":"Work"}]}}`, Options{}, Aegis, []string{"A (a)", "B (b)"}, nil, nil},
+	{"2fas old schema without tokenType", `{"services":[{"name":"Old","secret":"JBSWY3DPEHPK3PXP","otp":{"account":"me","digits":6,"period":30}}],"schemaVersion":2}`, Options{}, TwoFAS, []string{"Old (me)"}, nil, nil},
+	{"winauth deep xml", "<WinAuth>" + strings.Repeat("<a>", 1000) + strings.Repeat("</a>", 1000) + "</WinAuth>", Options{}, "", nil, nil, ErrMalformed},
+	{"deskauth garbage", "DESKAUTH" + strings.Repeat("\x00", 100), Options{Password: password("x")}, "", nil, nil, vault.ErrCorrupt},
+}
+
 func TestParseTable(t *testing.T) {
-	cases := []struct {
-		name     string
-		in       string
-		opt      Options
-		format   Format
-		accounts []string // labels
-		problems []int    // entry numbers
-		err      error
-	}{
-		{"winauth text export: BOM, CRLF, blanks, comments", "\ufeff# exported\r\n\r\n" + gh + "\r\n" + gl + "\r\n", Options{}, OTPAuth, []string{"GitHub (alice)", "GitLab (bob)"}, nil, nil},
-		{"9 good 1 bad", strings.Repeat(gh+"\n", 4) + bad + "\n" + strings.Repeat(gl+"\n", 5), Options{}, OTPAuth, nil, []int{5}, nil},
-		{"not a URI line", gh + "\nhello\n", Options{}, OTPAuth, []string{"GitHub (alice)"}, []int{2}, nil},
-		{"google export", migration, Options{}, Google, []string{"GitHub (alice)", "VPN (vpn)", "Acme (carol)"}, nil, nil},
-		{"google export, + arrived as space", strings.ReplaceAll(strings.ReplaceAll(migration, "%2B", " "), "%3D", "="), Options{}, Google, []string{"GitHub (alice)", "VPN (vpn)", "Acme (carol)"}, nil, nil},
-		{"google export mixed with otpauth", gl + "\n" + migration, Options{}, Google, []string{"GitLab (bob)", "GitHub (alice)", "VPN (vpn)", "Acme (carol)"}, nil, nil},
-		{"bitwarden csv", "folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\n,,login,Example,,,0,https://example.com,ann,pw,JBSWY3DPEHPK3PXP\n,,login,NoTOTP,,,0,,x,y,\n,,login,Steamy,,,0,,gamer,,steam://JRZCL47CMXVOQMNPZR2F7J4RGI\n,,login,Bad,,,0,,z,,%%%\n", Options{}, Bitwarden, []string{"Example (ann)", "Steamy (gamer)"}, []int{4}, nil},
-		{"bitwarden bare secret json", `{"encrypted":false,"items":[{"name":"Site","login":{"username":"u","totp":"jbsw y3dp ehpk 3pxp"}}]}`, Options{}, Bitwarden, []string{"Site (u)"}, nil, nil},
-		{"bitwarden encrypted", `{"encrypted":true,"items":[]}`, Options{}, "", nil, nil, ErrUnsupported},
-		{"empty", "   \n", Options{}, "", nil, nil, ErrUnknownFormat},
-		{"only comments", "# otpauth://\n", Options{Format: OTPAuth}, "", nil, nil, ErrNoAccounts},
-		{"deep json", strings.Repeat("[", 100000), Options{Format: Aegis}, "", nil, nil, ErrMalformed},
-		{"aegis absurd scrypt", `{"version":1,"header":{"slots":[{"type":1,"key":"00","key_params":{"nonce":"00","tag":"00"},"n":1073741824,"r":8,"p":1,"salt":"00"}],"params":{"nonce":"00","tag":"00"}},"db":"AAAA"}`, Options{Password: func() ([]byte, error) { panic("asked for a password before checking the cost") }}, "", nil, nil, ErrCostTooHigh},
-		{"aegis yandex entry", `{"version":1,"header":{"slots":null,"params":null},"db":{"version":2,"entries":[{"type":"yandex","name":"y","issuer":"Y","info":{"secret":"JBSWY3DPEHPK3PXP","algo":"SHA256","digits":8,"period":30}},{"type":"totp","name":"a","issuer":"A","info":{"secret":"JBSWY3DPEHPK3PXP","algo":"SHA1","digits":6,"period":30}}]}}`, Options{}, Aegis, []string{"A (a)"}, []int{1}, nil},
-		{"2fas old schema without tokenType", `{"services":[{"name":"Old","secret":"JBSWY3DPEHPK3PXP","otp":{"account":"me","digits":6,"period":30}}],"schemaVersion":2}`, Options{}, TwoFAS, []string{"Old (me)"}, nil, nil},
-		{"winauth deep xml", "<WinAuth>" + strings.Repeat("<a>", 1000) + strings.Repeat("</a>", 1000) + "</WinAuth>", Options{}, "", nil, nil, ErrMalformed},
-		{"deskauth garbage", "DESKAUTH" + strings.Repeat("\x00", 100), Options{Password: password("x")}, "", nil, nil, vault.ErrCorrupt},
-	}
-	for _, c := range cases {
+	for _, c := range parseCases {
 		t.Run(c.name, func(t *testing.T) {
 			res, err := Parse([]byte(c.in), c.opt)
 			if c.err != nil {
@@ -179,6 +186,16 @@ func TestNineGoodOneBad(t *testing.T) {
 	}
 }
 
+func TestProblemLabelsHaveNoControlCharacters(t *testing.T) {
+	res, err := Parse([]byte("otpauth://totp/Evil%1B%5B2J:x?secret=!!\n"+gh), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Problems) != 1 || strings.ContainsRune(res.Problems[0].Error(), 0x1b) {
+		t.Fatalf("%q", res.Problems)
+	}
+}
+
 func TestHOTPCounterKeptFromGoogleExport(t *testing.T) {
 	res, err := Parse([]byte(migration), Options{})
 	if err != nil {
@@ -226,7 +243,48 @@ func TestBatchesReportProgress(t *testing.T) {
 }
 
 func TestMain(m *testing.M) {
-	// Keep the test's own scrypt and Argon2id cheap.
-	defer setAegisCostForTests(1<<10, 8, 1)()
+	// Keep the tests' own scrypt and Argon2id cheap (files record their
+	// cost, so they still open normally).
+	setAegisCostForTests(1<<10, 8, 1)
+	vault.SetArgon2CostForTests(1, 64, 1)
 	os.Exit(m.Run())
+}
+
+// TestBoundedMemory parses hostile inputs of MaxInput bytes and checks the
+// allocations stay within a small multiple of the input.
+func TestBoundedMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("allocates hundreds of MiB in total")
+	}
+	n := MaxInput - 64
+	entry := `{"type":"totp","name":"","issuer":"","info":{"secret":"","algo":"","digits":6}},`
+	aegis := `{"version":1,"header":{},"db":{"entries":[` + strings.Repeat(entry, n/len(entry)-1) + `{}]}}`
+	cases := map[string]struct {
+		data   []byte
+		format Format
+	}{
+		"newlines":          {[]byte(strings.Repeat("\n", n)), OTPAuth},
+		"comment lines":     {[]byte(strings.Repeat("#\n", n/2)), OTPAuth},
+		"one long line":     {[]byte("otpauth://totp/x?secret=" + strings.Repeat("A", n)), OTPAuth},
+		"deep JSON":         {[]byte(strings.Repeat("[", n)), Aegis},
+		"deep XML":          {[]byte("<WinAuth>" + strings.Repeat("<a>", n/3-4)), WinAuth},
+		"many XML nodes":    {[]byte("<WinAuth>" + strings.Repeat("<a/>", n/4-4) + "</WinAuth>"), WinAuth},
+		"aegis 1M entries":  {[]byte(aegis), Aegis},
+		"bitwarden CSV":     {[]byte("login_totp\n" + strings.Repeat("\n", n-11)), Bitwarden},
+		"aegis huge secret": {[]byte(`{"version":1,"header":{},"db":{"entries":[{"type":"totp","info":{"secret":"` + strings.Repeat("A", n-200) + `","digits":6,"period":30}}]}}`), Aegis},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			_, err := Parse(c.data, Options{Format: c.format})
+			runtime.ReadMemStats(&after)
+			alloc := after.TotalAlloc - before.TotalAlloc
+			t.Logf("%s: %v; %d MiB allocated for %d MiB of input", name, err, alloc>>20, len(c.data)>>20)
+			if alloc > 8*uint64(MaxInput) {
+				t.Errorf("allocated %d MiB", alloc>>20)
+			}
+		})
+	}
 }

@@ -1,16 +1,21 @@
 package transfer
 
 import (
-	"bytes"
 	"encoding/json"
+	"fmt"
 	"strconv"
 )
 
-// checkJSON refuses JSON nested deeper than maxDepth before it is decoded,
-// so no decoder builds a deep structure from hostile input. It does not
-// validate the JSON otherwise.
+// maxJSONValues bounds the objects and arrays in one JSON document: a
+// real export has two or three per account.
+const maxJSONValues = 20 * MaxEntries
+
+// checkJSON refuses JSON nested deeper than maxDepth, or holding more than
+// maxJSONValues objects and arrays, before it is decoded, so no decoder
+// builds a deep or huge structure from hostile input. It does not validate
+// the JSON otherwise.
 func checkJSON(b []byte) error {
-	depth := 0
+	depth, values := 0, 0
 	inString, escaped := false, false
 	for _, c := range b {
 		switch {
@@ -29,6 +34,9 @@ func checkJSON(b []byte) error {
 			if depth++; depth > maxDepth {
 				return malformed("the JSON is nested more than %d levels deep", maxDepth)
 			}
+			if values++; values > maxJSONValues {
+				return fmt.Errorf("%w (over %d JSON objects)", ErrTooLarge, maxJSONValues)
+			}
 		case c == '}' || c == ']':
 			depth--
 		}
@@ -41,9 +49,7 @@ func decodeJSON(b []byte, v any) error {
 	if err := checkJSON(b); err != nil {
 		return err
 	}
-	dec := json.NewDecoder(bytes.NewReader(trimBOM(b)))
-	dec.UseNumber()
-	if err := dec.Decode(v); err != nil {
+	if err := json.Unmarshal(trimBOM(b), v); err != nil {
 		return malformed("the JSON does not parse: %v", jsonReason(err))
 	}
 	return nil
@@ -73,10 +79,12 @@ func detectJSON(b []byte) Format {
 	switch {
 	case has("db") && has("header"):
 		return Aegis
-	case has("schemaVersion") && (has("services") || has("servicesEncrypted")):
+	case has("servicesEncrypted") || (has("services") && (has("schemaVersion") || has("groups"))):
 		return TwoFAS
 	case has("items") && (has("encrypted") || has("folders") || has("collections")):
 		return Bitwarden
+	case has("kdfParams") && has("encryptedData"):
+		return Ente
 	}
 	for _, v := range top {
 		var e map[string]json.RawMessage

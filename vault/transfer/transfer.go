@@ -14,6 +14,15 @@
 // password wraps vault.ErrWrongPassword, a file that needs one and got none
 // ErrPasswordRequired, and so on. No error quotes a secret.
 //
+// For a window: Parse may run a key derivation (scrypt, PBKDF2) and read
+// large files, so call it off the UI thread. The simplest password flow
+// needs no blocking callback: call Parse with a nil Options.Password; on
+// ErrPasswordRequired ask for the password, then call Parse again with a
+// Password that returns it (and again on ErrWrongPassword). A file dialog,
+// a drop and a paste all end in ParseFile, ParseReader or ParseText; a QR
+// scan of a Google export feeds each code to a Batches and plans what Take
+// returns.
+//
 // Every parser bounds its work on hostile input: the input size (MaxInput),
 // the number of entries (MaxEntries), nesting depth, and the cost of any key
 // derivation named in the file, which is refused with ErrCostTooHigh before
@@ -27,6 +36,8 @@ import (
 	"io"
 	"os"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/deskauth/deskauth/vault"
 )
@@ -187,7 +198,7 @@ func init() {
 	parsers = map[Format]parser{
 		OTPAuth:       parseText,
 		Google:        parseText,
-		Ente:          parseText,
+		Ente:          parseEnte,
 		WinAuth:       parseWinAuth,
 		Aegis:         parseAegis,
 		TwoFAS:        parse2FAS,
@@ -195,6 +206,16 @@ func init() {
 		Authenticator: parseAuthenticator,
 		DeskAuth:      parseDeskAuth,
 	}
+}
+
+// parseEnte reads Ente Auth's plain export (otpauth URIs with extra
+// parameters); its encrypted export (libsodium secretstream) is refused with
+// ErrUnsupported.
+func parseEnte(data []byte, opt *Options, res *Result) error {
+	if b := bytes.TrimSpace(trimBOM(data)); len(b) > 0 && b[0] == '{' {
+		return unsupported("Ente's encrypted export: export again as plain text")
+	}
+	return parseText(data, opt, res)
 }
 
 // add validates a and records it, or records why it is unusable.
@@ -210,6 +231,19 @@ func (r *Result) add(entry int, a vault.Account) {
 
 func (r *Result) problem(entry int, label string, err error) {
 	r.Problems = append(r.Problems, Problem{Entry: entry, Label: clip(label), Err: err})
+}
+
+// maxSecretText bounds a secret's text in a file: a 512-bit key is 103
+// Base32 characters.
+const maxSecretText = 1024
+
+// decodeSecret is vault.DecodeSecret for a secret read from a file,
+// refusing absurd lengths before decoding them.
+func decodeSecret(s string) ([]byte, error) {
+	if len(s) > maxSecretText {
+		return nil, fmt.Errorf("%w: the secret is longer than %d characters", vault.ErrInvalidAccount, maxSecretText)
+	}
+	return vault.DecodeSecret(s)
 }
 
 // password asks opt for the file's password.
@@ -263,8 +297,15 @@ func Detect(data []byte) Format {
 
 func trimBOM(b []byte) []byte { return bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")) }
 
-// clip shortens text from a file quoted in a problem.
+// clip shortens text from a file quoted in a problem, and replaces control
+// characters (a label may hold terminal escapes) and invalid UTF-8.
 func clip(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			return '?'
+		}
+		return r
+	}, strings.ToValidUTF8(s, "?"))
 	const max = 64
 	if r := []rune(s); len(r) > max {
 		return string(r[:max]) + "…"

@@ -106,7 +106,7 @@ func (s twoFASService) account() (vault.Account, error) {
 	default:
 		return a, unsupported("2FAS tokens of type %q", clip(s.OTP.TokenType))
 	}
-	secret, err := vault.DecodeSecret(s.Secret)
+	secret, err := decodeSecret(s.Secret)
 	if err != nil {
 		return a, err
 	}

@@ -62,6 +62,7 @@ type winauthReader struct {
 	res     *Result
 	pw      []byte
 	entries int
+	nested  int // protected <data> inside protected <data>
 }
 
 func (w *winauthReader) config(n *node) error {
@@ -83,6 +84,9 @@ func (w *winauthReader) config(n *node) error {
 					if got := sha1.Sum(raw); !strings.EqualFold(hex.EncodeToString(got[:]), sum) {
 						return malformed("the protected data does not match its checksum")
 					}
+				}
+				if w.nested++; w.nested > 2 {
+					return malformed("protected data nested in protected data")
 				}
 				plain, err := w.decrypt(text, c.attrs["encrypted"])
 				if err != nil {
@@ -228,11 +232,18 @@ func (w *winauthReader) decrypt(text, types string) ([]byte, error) {
 	return data, nil
 }
 
+// winauthKey derives WinAuth's 256-byte Blowfish key. It is a variable only
+// so the fuzzer can memoise it (the salt is fixed there) and spend its time
+// in the parser rather than in PBKDF2.
+var winauthKey = func(password, salt []byte) ([]byte, error) {
+	return pbkdf2.Key(sha1.New, string(password), salt, winauthIterations, winauthKeyLen)
+}
+
 func winauthBlowfishDecrypt(data, password []byte) ([]byte, error) {
 	if len(data) < winauthSaltLen+8 || (len(data)-winauthSaltLen)%8 != 0 {
 		return nil, malformed("the password-protected data has the wrong length")
 	}
-	key, err := pbkdf2.Key(sha1.New, string(password), data[:winauthSaltLen], winauthIterations, winauthKeyLen)
+	key, err := winauthKey(password, data[:winauthSaltLen])
 	if err != nil {
 		return nil, err
 	}
