@@ -363,6 +363,7 @@ func (u *ui) exportEncrypted(kind int) {
 		d.Hide()
 		u.say(lang.L("Encrypting…"))
 		accts := append([]vault.Account(nil), u.vault.Accounts()...)
+		settings := u.vault.Settings // the backup replaces a lost vault as is
 		u.deps.background(func() {
 			var data []byte
 			var err error
@@ -371,7 +372,7 @@ func (u *ui) exportEncrypted(kind int) {
 				name = "aegis-export.json"
 				data, err = transfer.ExportAegis(accts, password)
 			} else {
-				data, err = transfer.ExportDeskAuth(accts, password)
+				data, err = transfer.ExportDeskAuth(accts, settings, password)
 			}
 			clear(password)
 			debug.FreeOSMemory()

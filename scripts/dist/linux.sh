@@ -16,12 +16,13 @@ cd "$(dirname "$0")/../.."
 export PATH=/usr/local/go/bin:$PATH
 
 GO=${GO:-go}
-VERSION=${VERSION:-$(scripts/dist/version.sh)}
-DEBVERSION=$(DESKAUTH_VERSION=$VERSION scripts/dist/version.sh --debian)
+VERSION=$(scripts/dist/version.sh)
+DEBVERSION=$(scripts/dist/version.sh --debian)
 ID=io.github.deskauth
 work=bin/dist/linux
 root=$(pwd)
-out=dist
+out=${DIST_DIR:-dist}
+mkdir -p "$out" && out=$(cd "$out" && pwd)
 pkg=github.com/deskauth/deskauth
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}
 

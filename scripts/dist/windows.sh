@@ -14,8 +14,7 @@
 # go to bin/dist/windows.
 #
 # Cross-builds on Linux with x86_64-w64-mingw32-gcc and -windres; on Windows
-# (MSYS2 MINGW64) set CC_WINDOWS=gcc WINDRES=windres. Needs makensis, zip and
-# ImageMagick's convert.
+# (MSYS2 MINGW64) set CC_WINDOWS=gcc WINDRES=windres. Needs makensis and zip.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH=/usr/local/go/bin:$PATH
@@ -23,13 +22,14 @@ export PATH=/usr/local/go/bin:$PATH
 GO=${GO:-go}
 CC_WINDOWS=${CC_WINDOWS:-x86_64-w64-mingw32-gcc}
 WINDRES=${WINDRES:-x86_64-w64-mingw32-windres}
-VERSION=${VERSION:-$(scripts/dist/version.sh)}
-WINVERSION=$(DESKAUTH_VERSION=$VERSION scripts/dist/version.sh --windows)
+VERSION=$(scripts/dist/version.sh)
+WINVERSION=$(scripts/dist/version.sh --windows)
 work=bin/dist/windows
-out=dist
+out=${DIST_DIR:-dist}
+mkdir -p "$out" && out=$(cd "$out" && pwd)
 pkg=github.com/deskauth/deskauth
 
-for tool in "$CC_WINDOWS" "$WINDRES" makensis zip convert; do
+for tool in "$CC_WINDOWS" "$WINDRES" makensis zip; do
 	command -v "$tool" >/dev/null || { echo "dist-windows: $tool is missing (scripts/apt-packages.txt)" >&2; exit 1; }
 done
 
@@ -38,7 +38,7 @@ mkdir -p "$work/app" "$work/portable/DeskAuth" "$out"
 root=$(pwd)
 
 # The icon: every size Windows asks for, from the 512 px PNG.
-convert assets/icon.png -background none -define icon:auto-resize=256,128,64,48,32,24,16 "$work/deskauth.ico"
+$GO run ./scripts/dist/mkico -o "$work/deskauth.ico" assets/icon.png
 
 # resource NAME DESCRIPTION writes $work/NAME.syso.
 resource() {
@@ -47,9 +47,8 @@ resource() {
 		packaging/windows/deskauth.exe.manifest >"$work/$name.manifest"
 	sed -e "s|@NAME@|$name|g" -e "s|@DESCRIPTION@|$description|g" \
 		-e "s|@VERSION@|$VERSION|g" -e "s|@WINVERSION_COMMAS@|${WINVERSION//./,}|g" \
-		-e "s|@ICON@|$name.ico|g" -e "s|@MANIFEST@|$name.manifest|g" \
+		-e "s|@ICON@|deskauth.ico|g" -e "s|@MANIFEST@|$name.manifest|g" \
 		packaging/windows/resource.rc.in >"$work/$name.rc"
-	cp "$work/deskauth.ico" "$work/$name.ico"
 	(cd "$work" && "$WINDRES" -O coff -i "$name.rc" -o "$name.syso")
 }
 resource deskauth "DeskAuth"
@@ -71,7 +70,7 @@ scripts/dist/sign.sh "$work/app/deskauth.exe" "$work/app/deskauth-cli.exe"
 
 setup=DeskAuth-Setup-$VERSION.exe
 makensis -V2 -DVERSION="$VERSION" -DWINVERSION="$WINVERSION" -DSRCDIR="$root/$work/app" \
-	-DICON="$root/$work/deskauth.ico" -DOUTFILE="$root/$out/$setup" packaging/windows/deskauth.nsi
+	-DICON="$root/$work/deskauth.ico" -DOUTFILE="$out/$setup" packaging/windows/deskauth.nsi
 scripts/dist/sign.sh "$out/$setup"
 
 zipname=DeskAuth-$VERSION-windows-portable.zip
@@ -79,5 +78,5 @@ cp "$work/app/deskauth.exe" "$work/app/deskauth-cli.exe" "$work/portable/DeskAut
 printf 'This file makes DeskAuth keep its vault (deskauth.vault) in this folder.\r\n' >"$work/portable/DeskAuth/deskauth.portable"
 sed 's/$/\r/' packaging/windows/README-portable.txt >"$work/portable/DeskAuth/README-portable.txt"
 rm -f "$out/$zipname"
-(cd "$work/portable" && zip -q -9 -X -r "$root/$out/$zipname" DeskAuth)
+(cd "$work/portable" && zip -q -9 -X -r "$out/$zipname" DeskAuth)
 echo "dist-windows: $out/$setup $out/$zipname" >&2
