@@ -136,6 +136,7 @@ func TestExportDeskAuthBackup(t *testing.T) {
 	h := newHarness(t, "")
 	h.createWithPassword("pw")
 	h.u.vault.Add(mustParse(t, exampleURI), mustParse(t, secondURI))
+	h.u.vault.UpdateSettings(func(s *vault.Settings) { s.TimeSource = "ntp://" })
 	out := h.saveTo(t, "backup.vault")
 	h.u.showSettings()
 	test.Tap(findButton(t, h.u.win, "Export…"))
@@ -155,6 +156,11 @@ func TestExportDeskAuthBackup(t *testing.T) {
 	if err != nil || len(res.Accounts) != 2 || !res.Accounts[0].Equal(h.u.vault.Accounts()[0]) {
 		t.Fatalf("backup: %v, %+v", err, res)
 	}
+	v, err := vault.Read(*out, vault.Unlocker{Password: func() ([]byte, error) { return []byte("backup pw"), nil }})
+	if err != nil || v.Settings.TimeSource != "ntp://" || len(v.Accounts()) != 2 {
+		t.Fatalf("the backup as a vault: %v", err)
+	}
+	v.Close()
 	if !strings.HasPrefix(h.u.settings.status.Text, "Exported to ") {
 		t.Errorf("status = %q", h.u.settings.status.Text)
 	}

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -271,4 +273,34 @@ func TestUnlockBothJapaneseMarkup(t *testing.T) {
 	h.u.lockAndAsk()
 	h.u.win.Show()
 	test.AssertRendersToMarkup(t, "unlock_both_ja.xml", h.u.win.Canvas())
+}
+
+// Start at login through the real internal/autostart (the XDG autostart
+// entry, in a private config folder).
+func TestSettingsStartAtLoginForReal(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the XDG entry is Linux's")
+	}
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	entry := filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "autostart", "io.github.deskauth.desktop")
+	h := newHarness(t, "")
+	h.u.deps.autostart = realAutostart()
+	h.createWithPassword("pw")
+	h.u.showSettings()
+	s := h.u.settings
+	if s.startAtLogin.Checked {
+		t.Fatal("on before it was switched on")
+	}
+	s.startAtLogin.SetChecked(true)
+	if _, err := os.Stat(entry); err != nil {
+		t.Fatalf("no autostart entry: %v (%q)", err, s.status.Text)
+	}
+	h.u.showSettings()
+	if !h.u.settings.startAtLogin.Checked {
+		t.Error("the setting does not show the entry")
+	}
+	h.u.settings.startAtLogin.SetChecked(false)
+	if _, err := os.Stat(entry); !os.IsNotExist(err) {
+		t.Errorf("entry still there: %v", err)
+	}
 }
