@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/deskauth/deskauth/capture"
+	"github.com/deskauth/deskauth/internal/testenv"
 	"github.com/deskauth/deskauth/vault"
 	"github.com/deskauth/deskauth/vault/transfer"
 )
@@ -175,7 +176,7 @@ func TestAddSavedOnlyWhenSaved(t *testing.T) {
 // An image file chosen in the (faked) system dialog is read in the
 // background and shows its account.
 func TestAddImageFile(t *testing.T) {
-	requireTool(t, "qrencode")
+	testenv.Require(t, "qrencode")
 	png := filepath.Join(t.TempDir(), "qr.png")
 	if out, err := exec.Command("qrencode", "-s", "4", "-o", png, exampleURI).CombinedOutput(); err != nil {
 		t.Fatalf("qrencode: %v %s", err, out)

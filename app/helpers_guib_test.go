@@ -1,8 +1,6 @@
 package app
 
 import (
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -100,14 +98,4 @@ func (h *harness) topDialog(t *testing.T) fyne.CanvasObject {
 		t.Fatal("no dialog on show")
 	}
 	return top
-}
-
-func requireTool(t *testing.T, name string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		if os.Getenv("DESKAUTH_REQUIRE_TOOLS") == "1" {
-			t.Fatalf("%s is required (make test installs it)", name)
-		}
-		t.Skipf("%s not installed", name)
-	}
 }

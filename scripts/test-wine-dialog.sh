@@ -5,19 +5,14 @@
 # Escape gives "" (cancelled), and the save dialog starts with the suggested
 # name. Exits non-zero on failure.
 set -euo pipefail
-export PATH=/usr/local/go/bin:$PATH
 cd "$(dirname "$0")/.."
-
-for tool in xdotool winepath; do
-	command -v "$tool" >/dev/null || { echo "FAIL: $tool is missing (scripts/apt-packages.txt)"; exit 1; }
-done
-
 . scripts/wine-env.sh
+suite "Wine file dialog suite"
+require_tools xdotool winepath wine wineserver x86_64-w64-mingw32-gcc
+
 work=$(mktemp -d)
-trap 'wine_env_cleanup; rm -rf "$work"' EXIT
-fail=0
-ok() { echo "ok   $*"; }
-bad() { echo "FAIL $*"; fail=1; }
+at_exit 'rm -rf "$work"'
+at_exit wine_env_cleanup
 
 wine_build_tests ./internal/filedialog "$work/filedialog.test.exe"
 wine_env_setup
@@ -54,15 +49,15 @@ dialog() {
 
 got=$(dialog open "DeskAuth open test" key:ctrl+a "$png_win" key:Return)
 want="RESULT path=\"${png_win//\\/\\\\}\" err=<nil>"
-[ "$got" = "$want" ] && ok "open dialog returns the typed file" || bad "open dialog: got $got, want $want"
+[ "$got" = "$want" ] && pass "open dialog returns the typed file" || fail "open dialog: got $got, want $want"
 
 got=$(dialog open "DeskAuth open test" key:Escape)
-[ "$got" = 'RESULT path="" err=<nil>' ] && ok "Escape cancels the open dialog" || bad "cancelled open dialog: got $got"
+[ "$got" = 'RESULT path="" err=<nil>' ] && pass "Escape cancels the open dialog" || fail "cancelled open dialog: got $got"
 
 got=$(dialog save "DeskAuth save test" key:Return)
 case $got in
-*'backup.vault" err=<nil>') ok "save dialog suggests the name: $got" ;;
-*) bad "save dialog: got $got" ;;
+*'backup.vault" err=<nil>') pass "save dialog suggests the name: $got" ;;
+*) fail "save dialog: got $got" ;;
 esac
 
-exit $fail
+finish

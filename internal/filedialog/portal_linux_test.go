@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/godbus/dbus/v5"
+
+	"github.com/deskauth/deskauth/internal/testenv"
 )
 
 // fakePortal answers FileChooser calls on a private session bus the way
@@ -49,12 +51,7 @@ func (p *fakePortal) SaveFile(sender dbus.Sender, parent, title string, options 
 // plays the portal and calls Open and Save through it.
 func TestPortalFileChooser(t *testing.T) {
 	if os.Getenv("FILEDIALOG_PORTAL_CHILD") != "1" {
-		if _, err := exec.LookPath("dbus-run-session"); err != nil {
-			if os.Getenv("DESKAUTH_REQUIRE_TOOLS") == "1" {
-				t.Fatal("dbus-run-session is required (make test installs it)")
-			}
-			t.Skip("dbus-run-session not installed")
-		}
+		testenv.Require(t, "dbus-run-session")
 		cmd := exec.Command("dbus-run-session", "--", os.Args[0], "-test.run=^TestPortalFileChooser$", "-test.v")
 		cmd.Env = append(os.Environ(), "FILEDIALOG_PORTAL_CHILD=1")
 		out, err := cmd.CombinedOutput()
