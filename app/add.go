@@ -112,8 +112,9 @@ func (u *ui) showAdd(found []vault.Account) {
 		container.NewBorder(nil, nil, back, nil,
 			widget.NewLabelWithStyle(lang.L("Add an account"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})),
 		s.input, s.check,
-		container.NewGridWithColumns(2, fromFile, fromClip),
-		widget.NewForm(widget.NewFormItem(lang.L("Service"), s.issuer), widget.NewFormItem(lang.L("Account"), s.name)),
+		fromFile, fromClip,
+		widget.NewLabel(lang.L("Service")), s.issuer,
+		widget.NewLabel(lang.L("Account")), s.name,
 		s.preview, s.status,
 	))))
 	if len(found) > 0 {

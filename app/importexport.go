@@ -144,7 +144,6 @@ func (u *ui) showImportPreview(res *transfer.Result) {
 			dups = append(dups, p.Account.Label())
 		case vault.Reenrolment:
 			r := widget.NewRadioGroup([]string{lang.L("Replace"), lang.L("Keep both"), lang.L("Skip")}, nil)
-			r.Horizontal = true
 			r.Required = true
 			r.SetSelected(r.Options[0])
 			s.choices[i] = r
@@ -433,8 +432,8 @@ func (u *ui) showQRCodes(imgs []transfer.Image, probs []transfer.Problem) {
 	s.image.SetMinSize(fyne.NewSize(280, 280))
 	s.label = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	s.label.Wrapping = fyne.TextWrapWord
-	s.prev = widget.NewButtonWithIcon(lang.L("Previous"), theme.NavigateBackIcon(), func() { u.qrStep(s, -1) })
-	s.next = widget.NewButtonWithIcon(lang.L("Next"), theme.NavigateNextIcon(), func() { u.qrStep(s, 1) })
+	s.prev = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { u.qrStep(s, -1) })
+	s.next = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { u.qrStep(s, 1) })
 	warn := wrapped(lang.L("Anyone who sees these codes can make your one-time codes. Show them only to your phone."), fyne.TextStyle{})
 	warn.Importance = widget.WarningImportance
 	var notes []string

@@ -155,17 +155,16 @@ func (u *ui) showSettings() {
 	s.startMinimised = widget.NewCheck(lang.L("Start minimised"), nil)
 	s.startMinimised.SetChecked(u.prefs.StartMinimised())
 	s.startMinimised.OnChanged = func(on bool) { u.prefs.SetStartMinimised(on) }
-	s.hideCodes = widget.NewCheck(lang.L("Hide codes until clicked (for screen sharing)"), nil)
+	s.hideCodes = widget.NewCheck(lang.L("Hide codes until clicked"), nil)
 	s.hideCodes.SetChecked(u.prefs.HideCodes())
 	s.hideCodes.OnChanged = func(on bool) { u.prefs.SetHideCodes(on) }
+	screenShareHint := wrapped(lang.L("Hiding codes helps when you share your screen."), fyne.TextStyle{})
 	window := container.NewVBox(
-		widget.NewForm(
-			widget.NewFormItem(lang.L("Lock after"), s.autoLock),
-			widget.NewFormItem(lang.L("Clear copied codes after"), s.clipboardClear),
-			widget.NewFormItem(lang.L("Language"), s.language),
-			widget.NewFormItem(lang.L("Theme"), s.theme),
-		),
-		s.startMinimised, s.hideCodes,
+		widget.NewLabel(lang.L("Lock after")), s.autoLock,
+		widget.NewLabel(lang.L("Clear copied codes after")), s.clipboardClear,
+		widget.NewLabel(lang.L("Language")), s.language,
+		widget.NewLabel(lang.L("Theme")), s.theme,
+		s.startMinimised, s.hideCodes, screenShareHint,
 	)
 	if a := u.deps.autostart; a != nil {
 		on, err := a.enabled()
@@ -185,7 +184,7 @@ func (u *ui) showSettings() {
 	s.timeStatus = widget.NewLabel("")
 	s.timeStatus.Wrapping = fyne.TextWrapWord
 	s.checkTime = widget.NewButton(lang.L("Check now"), func() { u.checkTimeSource() })
-	s.saveTime = widget.NewButton(lang.L("Use this time source"), func() { u.saveTimeSource() })
+	s.saveTime = widget.NewButton(lang.L("Save"), func() { u.saveTimeSource() })
 	timeHint := wrapped(lang.L("When this computer's clock is wrong, codes are computed with the time from this source. The clock itself is not changed."), fyne.TextStyle{})
 
 	back := widget.NewButtonWithIcon(lang.L("Back"), theme.NavigateBackIcon(), func() { u.settings = nil; u.showCodes() })
@@ -201,9 +200,8 @@ func (u *ui) showSettings() {
 		container.NewGridWithColumns(2, s.checkTime, s.saveTime), s.timeStatus,
 		widget.NewSeparator(),
 		heading(lang.L("Move accounts")),
-		container.NewGridWithColumns(2,
-			widget.NewButtonWithIcon(lang.L("Import…"), theme.DownloadIcon(), func() { u.importFile() }),
-			widget.NewButtonWithIcon(lang.L("Export…"), theme.UploadIcon(), func() { u.showExport() })),
+		widget.NewButtonWithIcon(lang.L("Import…"), theme.DownloadIcon(), func() { u.importFile() }),
+		widget.NewButtonWithIcon(lang.L("Export…"), theme.UploadIcon(), func() { u.showExport() }),
 		widget.NewButtonWithIcon(lang.L("About DeskAuth"), theme.InfoIcon(), func() { u.showAbout() }),
 	)
 	s.root = container.NewBorder(

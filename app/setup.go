@@ -39,14 +39,27 @@ type setupScreen struct {
 	// found so; noStore is that finding.
 	storeNote *widget.Label
 	noStore   bool
+	help      *widget.Label // what the chosen protection means
 }
 
 func (u *ui) protectionOptions() []string {
 	return []string{
-		lang.L("This computer's key store (no password to type)"),
+		lang.L("This computer's key store"),
 		lang.L("A password"),
-		lang.L("Both: either one opens the vault"),
+		lang.L("Both"),
 	}
+}
+
+// protectionHelp says what a choice means; the choices themselves stay
+// short so they fit a narrow window.
+func protectionHelp(choice int) string {
+	switch choice {
+	case protectPassword:
+		return lang.L("You type the password each time you unlock the vault.")
+	case protectBoth:
+		return lang.L("Either one opens the vault, so it is only as strong as the weaker of the two.")
+	}
+	return lang.L("No password to type: the vault opens for you on this computer only.")
 }
 
 // protectionChoice is the index in protectionOptions of a radio's choice.
@@ -73,6 +86,8 @@ func (u *ui) showSetup() {
 	s.storeNote.Wrapping = fyne.TextWrapWord
 	s.storeNote.Importance = widget.WarningImportance
 	s.storeNote.Hide()
+	s.help = widget.NewLabel("")
+	s.help.Wrapping = fyne.TextWrapWord
 	s.protect = widget.NewRadioGroup(opts, func(choice string) {
 		needPw := choice != opts[protectOS]
 		for _, e := range []*widget.Entry{s.password, s.confirm} {
@@ -83,11 +98,9 @@ func (u *ui) showSetup() {
 			}
 		}
 		s.status.SetText("")
-		switch {
-		case choice != opts[protectPassword] && s.noStore:
+		s.help.SetText(protectionHelp(u.protectionChoice(choice)))
+		if choice != opts[protectPassword] && s.noStore {
 			s.status.SetText(lang.L("This computer's key store is not available; choose a password instead."))
-		case choice == opts[protectBoth]:
-			s.status.SetText(lang.L("With both, the vault is only as strong as the weaker of the two."))
 		}
 	})
 	s.protect.Required = true
@@ -112,7 +125,7 @@ func (u *ui) showSetup() {
 	path.TextStyle = fyne.TextStyle{Italic: true}
 	u.show(container.NewPadded(container.NewVScroll(container.NewVBox(
 		widget.NewLabelWithStyle(lang.L("Create your vault"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		intro, path, s.storeNote, s.protect, s.password, s.confirm, s.create, s.status,
+		intro, path, s.storeNote, s.protect, s.help, s.password, s.confirm, s.create, s.status,
 	))))
 	u.probeKeyStore(s)
 }
