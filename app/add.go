@@ -104,17 +104,17 @@ func (u *ui) showAdd(found []vault.Account) {
 	s.preview = container.NewVBox(widget.NewSeparator(), s.label, s.code, s.bar, hint, s.reenrol, s.save)
 	s.preview.Hide()
 
-	fromFile := widget.NewButtonWithIcon(lang.L("Image file…"), theme.FileImageIcon(), func() { u.pickImageFile() })
-	fromClip := widget.NewButtonWithIcon(lang.L("Clipboard image"), theme.ContentPasteIcon(), func() { u.readClipboard() })
+	// Text only, so the two sit side by side in a narrow window.
+	fromFile := widget.NewButton(lang.L("Image file…"), func() { u.pickImageFile() })
+	fromClip := widget.NewButton(lang.L("Clipboard image"), func() { u.readClipboard() })
 	back := widget.NewButtonWithIcon(lang.L("Back"), theme.NavigateBackIcon(), func() { u.showCodes() })
 
 	u.show(container.NewPadded(container.NewVScroll(container.NewVBox(
 		container.NewBorder(nil, nil, back, nil,
 			widget.NewLabelWithStyle(lang.L("Add an account"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})),
 		s.input, s.check,
-		fromFile, fromClip,
-		widget.NewLabel(lang.L("Service")), s.issuer,
-		widget.NewLabel(lang.L("Account")), s.name,
+		container.NewGridWithColumns(2, fromFile, fromClip),
+		widget.NewForm(widget.NewFormItem(lang.L("Service"), s.issuer), widget.NewFormItem(lang.L("Account"), s.name)),
 		s.preview, s.status,
 	))))
 	if len(found) > 0 {
