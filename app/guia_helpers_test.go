@@ -112,7 +112,6 @@ func oathtool(t *testing.T, secret string, at time.Time, digits int) string {
 	return strings.TrimSpace(string(out))
 }
 
-
 // saveShot writes the window as the test driver draws it to
 // $DESKAUTH_SHOTS/name.png, for a person to look at; nothing without it.
 func saveShot(t *testing.T, w fyne.Window, name string) {

@@ -255,9 +255,9 @@ func (r *codeRow) TypedKey(e *fyne.KeyEvent) {
 // TypedShortcut lets the window's shortcuts work while a row has focus.
 func (r *codeRow) TypedShortcut(s fyne.Shortcut) { r.u.shortcut(s) }
 
-func (r *codeRow) MouseIn(*desktop.MouseEvent) { r.hovered = true; r.setBackground() }
+func (r *codeRow) MouseIn(*desktop.MouseEvent)    { r.hovered = true; r.setBackground() }
 func (r *codeRow) MouseMoved(*desktop.MouseEvent) {}
-func (r *codeRow) MouseOut()                     { r.hovered = false; r.setBackground() }
+func (r *codeRow) MouseOut()                      { r.hovered = false; r.setBackground() }
 
 // position is the row's place in the list on screen.
 func (r *codeRow) position() int {
