@@ -59,7 +59,7 @@ func (u *ui) focusSearch() {
 	if u.vault == nil {
 		return
 	}
-	if u.codes == nil {
+	if u.codes == nil || u.add != nil {
 		u.showCodes()
 	}
 	if u.codes.search.Visible() {
