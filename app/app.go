@@ -91,6 +91,7 @@ type ui struct {
 	stopTick   chan struct{} // closed on lock, ends the refresh goroutine
 
 	tray      desktop.App // nil without a tray host
+	trayKey   string      // what the tray menu was last built from
 	clipHeld  string      // the code we put on the clipboard, until cleared
 	clipTimer func()      // cancels the clipboard's clear timer
 
@@ -187,6 +188,9 @@ func (u *ui) opened(v *vault.Vault) {
 		u.stopTick = make(chan struct{})
 		go u.tick(u.stopTick, u.deps.refreshEvery)
 	}
+	// The password box that opened the vault leaves the window with it;
+	// unfocus it first, or its blinking cursor keeps the window redrawing.
+	u.win.Canvas().Unfocus()
 	u.showCodes()
 	u.trayChanged()
 	u.noteFirstCode()

@@ -48,6 +48,7 @@ func newCodeRow(u *ui, index int) *codeRow {
 	r := &codeRow{u: u, index: index}
 	r.background = canvas.NewRectangle(color.Transparent)
 	r.background.CornerRadius = theme.InputRadiusSize()
+	r.background.Hide()
 	r.avatar = canvas.NewCircle(color.Gray{Y: 0x80})
 	r.letter = canvas.NewText("", color.White)
 	r.letter.TextStyle = fyne.TextStyle{Bold: true}
@@ -200,6 +201,12 @@ func (r *codeRow) setBackground() {
 	}
 	if r.background.FillColor != c {
 		r.background.FillColor = c
+		// A transparent rectangle is still drawn every frame; hide it.
+		if c == color.Transparent {
+			r.background.Hide()
+		} else {
+			r.background.Show()
+		}
 		r.background.Refresh()
 	}
 }

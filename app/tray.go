@@ -1,6 +1,8 @@
 package app
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -21,15 +23,27 @@ func (u *ui) setUpTray() bool {
 	u.tray = desk
 	desk.SetSystemTrayIcon(Icon)
 	desk.SetSystemTrayMenu(u.trayMenu())
+	u.trayKey = "locked"
 	return true
 }
 
 // trayChanged rebuilds the tray menu after the accounts or the lock state
 // changed.
 func (u *ui) trayChanged() {
-	if u.tray != nil {
-		u.tray.SetSystemTrayMenu(u.trayMenu())
+	if u.tray == nil {
+		return
 	}
+	// Searching rebuilds the list many times; the tray only cares about
+	// the accounts' labels and the lock.
+	key := "locked"
+	if u.vault != nil {
+		key = strings.Join(labels(u.vault.Accounts()), "\n")
+	}
+	if key == u.trayKey {
+		return
+	}
+	u.trayKey = key
+	u.tray.SetSystemTrayMenu(u.trayMenu())
 }
 
 func (u *ui) trayMenu() *fyne.Menu {
