@@ -158,3 +158,26 @@ func TestDeleteCancelled(t *testing.T) {
 		t.Error("a cancelled delete removed the account")
 	}
 }
+
+// Tab goes from the search box into the list, row by row (each row's ⋮
+// button after it), and Shift+Tab comes back.
+func TestTabOrder(t *testing.T) {
+	h := newHarness(t, "")
+	h.withAccounts(exampleURI, eightDigitURI)
+	c := h.u.win.Canvas()
+	c.Focus(h.u.codes.search)
+	test.FocusNext(c)
+	if c.Focused() != h.u.codes.rows[0] {
+		t.Fatalf("Tab from search went to %T", c.Focused())
+	}
+	test.FocusNext(c) // the row's ⋮
+	test.FocusNext(c)
+	if c.Focused() != h.u.codes.rows[1] {
+		t.Fatalf("two Tabs on went to %T", c.Focused())
+	}
+	test.FocusPrevious(c)
+	test.FocusPrevious(c)
+	if c.Focused() != h.u.codes.rows[0] {
+		t.Fatalf("Shift+Tab went to %T", c.Focused())
+	}
+}

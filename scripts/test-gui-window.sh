@@ -61,9 +61,12 @@ shot() {
 window() { timeout 30 xdotool search --sync --onlyvisible --name '^DeskAuth$' | head -n1; }
 focus() { xdotool windowactivate --sync "$1" 2>/dev/null || xdotool windowfocus --sync "$1"; }
 
-# start LOG: runs the app on $v; sets app and win.
+# start LOG: runs the app on $v; sets app and win. The app notes when it
+# first shows codes in $first (a test-only hook), so unlock knows when the
+# key derivation is done whatever the machine's load.
 start() {
-  "$work/deskauth" --vault "$v" >"$work/$1.log" 2>&1 &
+  first="$work/first-$1"
+  DESKAUTH_TEST_FIRST_CODE_LOG=$first "$work/deskauth" --vault "$v" >"$work/$1.log" 2>&1 &
   app=$!; pids+=($app)
   win=$(window) || fail "no window ($1)"
 }
@@ -73,7 +76,9 @@ unlock() {
   focus "$win"
   xdotool type --delay 40 'hunter2'
   xdotool key Return
-  sleep 1.5
+  for _ in $(seq 300); do [ -s "$first" ] && break; sleep 0.1; done
+  [ -s "$first" ] || fail "no codes 30 s after typing the password ($lc)"
+  sleep 0.5
 }
 
 # quit: Ctrl+Q, and the process must end by itself.
@@ -146,8 +151,8 @@ for lc in en ja; do
   xdotool type --delay 40 'Example Console'
   before=$(oathtool --totp -b "$secret")
   xdotool key Return
-  sleep 0.5
-  got=$(clip)
+  got=
+  for _ in $(seq 20); do got=$(clip); [ -n "$got" ] && break; sleep 0.25; done
   after=$(oathtool --totp -b "$secret")
   [ -n "$got" ] && { [ "$got" = "$before" ] || [ "$got" = "$after" ]; } || fail "clipboard holds '$got', oathtool says $before/$after ($lc)"
   ok "Ctrl+F, search, Enter copied $got = oathtool ($lc)"
