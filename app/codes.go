@@ -44,7 +44,9 @@ func (u *ui) showCodes() {
 	hint := widget.NewLabel(lang.L("Show the console's QR code on screen first. To paste a link or type a key, use Add."))
 	hint.Wrapping = fyne.TextWrapWord
 	hint.Alignment = fyne.TextAlignCenter
-	s.empty = container.NewVBox(layoutSpacer(), scanBig, hint)
+	tall := canvas.NewRectangle(color.Transparent)
+	tall.SetMinSize(fyne.NewSize(0, 56))
+	s.empty = container.NewVBox(layoutSpacer(), container.NewStack(tall, scanBig), hint)
 
 	s.search = newSearchEntry(u)
 	s.search.SetPlaceHolder(lang.L("Search (Ctrl+F)"))
@@ -91,10 +93,12 @@ func (u *ui) filter() {
 		s.empty.Show()
 		s.scroll.Hide()
 		s.search.Hide()
+		s.scan.Hide() // the empty state's big button is the one way in
 	} else {
 		s.empty.Hide()
 		s.scroll.Show()
 		s.search.Show()
+		s.scan.Show()
 	}
 	u.refreshNotice()
 	u.trayChanged()

@@ -148,7 +148,11 @@ func TestEmptyStateScans(t *testing.T) {
 	if !s.empty.Visible() || s.scroll.Visible() {
 		t.Fatal("an empty vault does not show the empty state")
 	}
+	saveShot(t, h.u.win, "codes-empty")
 	b := findButton(t, h.u.win, "Scan the QR code on screen")
+	if s.scan.Visible() {
+		t.Error("two Scan buttons in the empty state")
+	}
 	if b.Icon != scanScreenIcon || s.scan.Icon != scanScreenIcon {
 		t.Error("Scan uses another icon than the scan-screen one")
 	}
