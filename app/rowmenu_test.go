@@ -96,3 +96,22 @@ func scaleUp(src image.Image, k int) image.Image {
 	}
 	return dst
 }
+
+// The row dialogs in Japanese at 300 px: every label and button is
+// translated (shots for a person to look at with DESKAUTH_SHOTS).
+func TestRowDialogsJapanese(t *testing.T) {
+	h := newHarness(t, "ja")
+	h.withAccounts(exampleURI)
+	h.u.win.Resize(fyne.NewSize(300, 600))
+	h.u.askRename(0)
+	if h.u.renaming.save.Text != "保存" {
+		t.Errorf("rename's save button says %q", h.u.renaming.save.Text)
+	}
+	saveShot(t, h.u.win, "rename-ja-300px")
+	h.u.renaming.dialog.Hide()
+	h.u.askRemove(0)
+	saveShot(t, h.u.win, "delete-ja-300px")
+	h.u.removing.Dismiss()
+	h.u.showQR(0)
+	saveShot(t, h.u.win, "qr-ja-300px")
+}
