@@ -83,7 +83,7 @@ func TestTickRedrawsOnlyWhatChanged(t *testing.T) {
 	if r.ring.EndAngle >= angle {
 		t.Errorf("ring did not move: %v -> %v", angle, r.ring.EndAngle)
 	}
-	if r.next.Visible() || r.code.Color == amber {
+	if r.next.Visible() || r.ring.FillColor == amber {
 		t.Error("next code or amber with 19 s left")
 	}
 
@@ -94,13 +94,13 @@ func TestTickRedrawsOnlyWhatChanged(t *testing.T) {
 	if !r.next.Visible() || r.next.Text != "→ "+groupDigits(next) {
 		t.Errorf("next = %q (visible %v), want → %s", r.next.Text, r.next.Visible(), groupDigits(next))
 	}
-	if r.ring.FillColor != amber || r.code.Color != amber {
+	if r.ring.FillColor != amber {
 		t.Error("the countdown is not amber in the last 5 s")
 	}
 
 	now = fixedNow.Add(21 * time.Second) // the next period
 	h.u.refresh()
-	if r.code.Text != groupDigits(next) || r.next.Visible() || r.code.Color == amber {
+	if r.code.Text != groupDigits(next) || r.next.Visible() || r.ring.FillColor == amber {
 		t.Errorf("new period: code %q next visible %v", r.code.Text, r.next.Visible())
 	}
 }
@@ -197,4 +197,17 @@ func TestRowWithoutAccount(t *testing.T) {
 	if r.code.Text != "" {
 		t.Errorf("a row past the end shows %q", r.code.Text)
 	}
+}
+
+// The look of a row in its period's last seconds (amber, next code) and of
+// a focused row, as markup.
+func TestRowSoonAndFocusedMarkup(t *testing.T) {
+	h := newHarness(t, "")
+	now := fixedNow.Add(17 * time.Second)
+	h.u.deps.now = func() time.Time { return now }
+	h.withAccounts(exampleURI, eightDigitURI)
+	h.u.win.Show()
+	h.u.win.Canvas().Focus(h.u.codes.rows[1])
+	test.AssertRendersToMarkup(t, "codes_soon_focused.xml", h.u.win.Canvas())
+	saveShot(t, h.u.win, "codes-soon-focused")
 }

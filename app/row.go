@@ -111,10 +111,9 @@ func (r *codeRow) tick(now time.Time) {
 		return
 	}
 	text, colour := r.codeText(a, now)
+	// Only the countdown turns amber: amber text on a light theme is hard
+	// to read, and the code must stay easy to type.
 	soon := a.Kind != vault.HOTP && a.Remaining(now) <= soonSeconds*time.Second
-	if soon {
-		colour = amber
-	}
 	if text != r.shown || colour != r.code.Color {
 		r.shown = text
 		r.code.Text, r.code.Color = text, colour
