@@ -12,10 +12,13 @@ import (
 	"context"
 	"image"
 	"net/http"
+	"os"
+	"runtime/debug"
 	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 
@@ -59,6 +62,12 @@ type deps struct {
 	// httpClient is used by the settings screen's time check; nil is
 	// timesync's default.
 	httpClient *http.Client
+	// after runs a function once a delay has passed (clipboard clearing,
+	// auto-lock) and returns its cancel; nil means time.AfterFunc. Tests
+	// pass a fake clock.
+	after func(time.Duration, func()) (cancel func())
+	// trayHost reports whether the desktop shows tray icons; nil means no.
+	trayHost func() bool
 }
 
 func realDeps() deps {
@@ -73,6 +82,7 @@ func realDeps() deps {
 		openFile:     filedialog.Open,
 		saveFile:     filedialog.Save,
 		autostart:    realAutostart(),
+		trayHost:     hasTrayHost,
 	}
 }
 
@@ -100,18 +110,38 @@ type ui struct {
 	baseTheme fyne.Theme        // the theme before a light or dark choice
 	batches   *transfer.Batches // Google Authenticator export codes scanned so far
 
-	background *time.Timer   // auto-lock countdown while in the background
+	background func()        // cancels the auto-lock countdown while in the background
 	stopTick   chan struct{} // closed on lock, ends the refresh goroutine
+
+	tray      desktop.App // nil without a tray host
+	trayKey   string      // what the tray menu was last built from
+	clipHeld  string      // the code we put on the clipboard, until cleared
+	clipTimer func()      // cancels the clipboard's clear timer
+
+	// Dialogs on show, for tests and the keyboard.
+	renaming    *renameDialog
+	removing    *dialog.ConfirmDialog
+	showingQR   *dialog.CustomDialog
+	closeNotice *dialog.ConfirmDialog
+
+	paintLog string // test-only: where to note the first code shown
 }
 
 // Run opens the main window on the vault at vaultPath and blocks until the app
 // quits.
 func Run(vaultPath string) {
+	// The tray's title comes from the metadata's name (else the app ID).
+	fyneapp.SetMetadata(fyne.AppMetadata{ID: AppID, Name: "DeskAuth", Icon: Icon})
 	a := fyneapp.NewWithID(AppID)
 	a.SetIcon(Icon)
 	u := newUI(a, vaultPath, realDeps())
+	u.paintLog = os.Getenv("DESKAUTH_TEST_FIRST_CODE_LOG")
 	u.start()
-	u.win.ShowAndRun()
+	if u.tray != nil && u.prefs.StartMinimised() {
+		a.Run()
+	} else {
+		u.win.ShowAndRun()
+	}
 	u.lock()
 }
 
@@ -125,32 +155,35 @@ func newUI(a fyne.App, path string, d deps) *ui {
 	u.win.Resize(fyne.NewSize(440, 600))
 	u.win.SetMaster()
 	u.win.SetOnDropped(u.dropped)
-	if desk, ok := a.(desktop.App); ok {
-		desk.SetSystemTrayIcon(Icon)
-		desk.SetSystemTrayMenu(fyne.NewMenu(lang.L("DeskAuth"),
-			fyne.NewMenuItem(lang.L("Show DeskAuth"), func() { u.win.Show(); u.win.RequestFocus() }),
-			fyne.NewMenuItem(lang.L("Lock"), u.lockAndAsk),
-		))
+	u.setUpTray()
+	u.win.SetCloseIntercept(u.closeWindow)
+	u.setUpKeys()
+	a.Lifecycle().SetOnExitedForeground(u.leftForeground)
+	a.Lifecycle().SetOnEnteredForeground(u.cancelAutoLock)
+	return u
+}
+
+// leftForeground starts the auto-lock countdown.
+func (u *ui) leftForeground() {
+	u.cancelAutoLock()
+	after := u.prefs.AutoLock()
+	if after <= 0 {
+		return
 	}
-	a.Lifecycle().SetOnExitedForeground(func() {
-		after := u.prefs.AutoLock()
-		if after <= 0 {
-			return
-		}
-		u.background = time.AfterFunc(after, func() {
-			fyne.Do(func() {
-				if u.vault != nil {
-					u.lockAndAsk()
-				}
-			})
+	u.background = u.after(after, func() {
+		fyne.Do(func() {
+			if u.vault != nil {
+				u.lockAndAsk()
+			}
 		})
 	})
-	a.Lifecycle().SetOnEnteredForeground(func() {
-		if u.background != nil {
-			u.background.Stop()
-		}
-	})
-	return u
+}
+
+func (u *ui) cancelAutoLock() {
+	if u.background != nil {
+		u.background()
+		u.background = nil
+	}
 }
 
 // show swaps the window's content.
@@ -180,21 +213,48 @@ func (u *ui) opened(v *vault.Vault) {
 		u.stopTick = make(chan struct{})
 		go u.tick(u.stopTick, u.deps.refreshEvery)
 	}
+	// The password box that opened the vault leaves the window with it;
+	// unfocus it first, or its blinking cursor keeps the window redrawing.
+	u.win.Canvas().Unfocus()
 	u.showCodes()
+	u.trayChanged()
+	u.noteFirstCode()
+	// Argon2id's memory (64 MiB and more) is garbage now; hand it back
+	// to the OS rather than keep it for the life of the window.
+	debug.FreeOSMemory()
 }
 
-// tick redraws the live codes while the vault is open.
+// tick redraws the live codes while the vault is open, just after each
+// whole second so a new code shows as soon as its period starts.
 func (u *ui) tick(stop chan struct{}, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
 	for {
+		wait := every
+		if every == time.Second {
+			now := time.Now()
+			wait = now.Truncate(time.Second).Add(time.Second + 10*time.Millisecond).Sub(now)
+		}
+		t := time.NewTimer(wait)
 		select {
 		case <-stop:
+			t.Stop()
 			return
 		case <-t.C:
 			fyne.Do(u.refresh)
 		}
 	}
+}
+
+// noteFirstCode is a test-only hook for bench/gui-idle.sh: the time the first
+// code was handed to the renderer, after the frame that draws it.
+func (u *ui) noteFirstCode() {
+	if u.paintLog == "" || u.codes == nil || len(u.codes.rows) == 0 {
+		return
+	}
+	path := u.paintLog
+	u.paintLog = ""
+	go fyne.Do(func() { // queued behind the frame that paints the rows
+		os.WriteFile(path, []byte(time.Now().Format(time.RFC3339Nano)+"\n"), 0o600)
+	})
 }
 
 // refresh redraws whichever screen shows codes.
@@ -219,6 +279,8 @@ func (u *ui) lockAndAsk() {
 
 // lock closes the vault, wiping its keys from memory.
 func (u *ui) lock() {
+	u.clearClipboard()
+	u.cancelAutoLock()
 	if u.stopTick != nil {
 		close(u.stopTick)
 		u.stopTick = nil
@@ -232,5 +294,6 @@ func (u *ui) lock() {
 	if u.vault != nil {
 		u.vault.Close()
 		u.vault = nil
+		u.trayChanged()
 	}
 }

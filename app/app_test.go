@@ -211,7 +211,7 @@ func TestCopyOnClick(t *testing.T) {
 	a, _ := vault.ParseURI(exampleURI)
 	h.u.showAdd([]vault.Account{a})
 	test.Tap(h.u.add.save)
-	h.u.codes.list.Select(0)
+	test.Tap(h.u.codes.rows[0])
 	want := strings.ReplaceAll(wantCode(t, exampleURI), " ", "")
 	if got := h.u.app.Clipboard().Content(); got != want {
 		t.Errorf("clipboard = %q, want %q", got, want)
@@ -233,7 +233,7 @@ func TestHOTPCopyAdvancesAndSaves(t *testing.T) {
 		t.Fatalf("verify screen shows %q, want 755 224", got)
 	}
 	test.Tap(h.u.add.save)
-	h.u.codes.list.Select(0)
+	test.Tap(h.u.codes.rows[0])
 	if got := h.u.app.Clipboard().Content(); got != "287082" { // RFC 4226, counter 1
 		t.Errorf("first HOTP code after saving = %q, want 287082 (counter 1)", got)
 	}

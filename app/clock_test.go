@@ -52,7 +52,7 @@ func TestClockNoticeFromRealNTP(t *testing.T) {
 	if got, _ := a.Code(h.u.clock.Now()); got != want {
 		t.Errorf("code with the corrected clock = %s, want %s", got, want)
 	}
-	h.u.codes.list.Select(0)
+	test.Tap(h.u.codes.rows[0])
 	if got := h.u.app.Clipboard().Content(); got != want {
 		t.Errorf("copied %q, want the corrected code %q", got, want)
 	}

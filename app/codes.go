@@ -1,9 +1,8 @@
 package app
 
 import (
-	"fmt"
+	"image/color"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -11,17 +10,20 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
-	"github.com/deskauth/deskauth/vault"
 )
 
 // codesScreen lists the accounts with their live codes.
 type codesScreen struct {
-	search *widget.Entry
-	list   *widget.List
+	search *searchEntry
+	rows   []*codeRow // the accounts shown, after the search filter
+	list   *fyne.Container
+	scroll *container.Scroll
 	notice *widget.Label // clock correction, when there is one
 	status *widget.Label // what the last action did
-	empty  *widget.Label
+	empty  *fyne.Container
+	scan   *widget.Button // the toolbar's Scan screen
+	add    *widget.Button
+	lockB  *widget.Button
 
 	shown []int // indexes into the vault's accounts, after the search filter
 }
@@ -32,104 +34,99 @@ func (u *ui) showCodes() {
 	s.notice = widget.NewLabel("")
 	s.notice.Wrapping = fyne.TextWrapWord
 	s.notice.Importance = widget.WarningImportance
+	s.notice.Hide()
 	s.status = widget.NewLabel("")
 	s.status.Wrapping = fyne.TextWrapWord
-	s.empty = widget.NewLabel(lang.L("No accounts yet. Show the console's QR code on screen and press Scan screen."))
-	s.empty.Wrapping = fyne.TextWrapWord
-	s.search = widget.NewEntry()
-	s.search.SetPlaceHolder(lang.L("Search"))
+
+	// The empty state: one big way in.
+	scanBig := widget.NewButtonWithIcon(lang.L("Scan the QR code on screen"), scanScreenIcon, func() { u.scanScreen() })
+	scanBig.Importance = widget.HighImportance
+	hint := widget.NewLabel(lang.L("Show the console's QR code on screen first. To paste a link or type a key, use Add."))
+	hint.Wrapping = fyne.TextWrapWord
+	hint.Alignment = fyne.TextAlignCenter
+	tall := canvas.NewRectangle(color.Transparent)
+	tall.SetMinSize(fyne.NewSize(0, 56))
+	s.empty = container.NewVBox(layoutSpacer(), container.NewStack(tall, scanBig), hint)
+
+	s.search = newSearchEntry(u)
+	s.search.SetPlaceHolder(lang.L("Search (Ctrl+F)"))
 	s.search.OnChanged = func(string) { u.filter() }
+	s.search.OnSubmitted = func(string) { u.copyFirstMatch() }
 
-	s.list = widget.NewList(
-		func() int { return len(s.shown) },
-		newCodeRow,
-		func(id widget.ListItemID, o fyne.CanvasObject) {
-			if id < len(s.shown) {
-				u.fillRow(o.(*fyne.Container), u.vault.Accounts()[s.shown[id]])
-			}
-		},
-	)
-	s.list.OnSelected = func(id widget.ListItemID) {
-		s.list.UnselectAll()
-		if id < len(s.shown) {
-			u.copyCode(s.shown[id])
-		}
-	}
+	s.list = container.NewVBox()
+	s.scroll = container.NewVScroll(s.list)
 
-	toolbar := container.NewGridWithColumns(3,
-		widget.NewButtonWithIcon(lang.L("Scan screen"), theme.SearchIcon(), func() { u.scanScreen() }),
-		widget.NewButtonWithIcon(lang.L("Add"), theme.ContentAddIcon(), func() { u.showAdd(nil) }),
-		widget.NewButtonWithIcon(lang.L("Lock"), theme.LogoutIcon(), u.lockAndAsk),
-	)
+	s.scan = widget.NewButtonWithIcon(lang.L("Scan screen"), scanScreenIcon, func() { u.scanScreen() })
+	s.scan.Importance = widget.HighImportance
+	s.add = widget.NewButtonWithIcon(lang.L("Add"), theme.ContentAddIcon(), func() { u.showAdd(nil) })
+	s.lockB = widget.NewButtonWithIcon(lang.L("Lock"), theme.LogoutIcon(), u.lockAndAsk)
+	toolbar := container.NewBorder(nil, nil, nil, container.NewHBox(s.add, s.lockB), s.scan)
 	top := container.NewVBox(toolbar, s.search, s.notice)
-	u.show(container.NewBorder(top, s.status, nil, nil, container.NewStack(s.empty, s.list)))
+	u.show(container.NewBorder(top, container.NewPadded(s.status), nil, nil, container.NewStack(container.NewPadded(s.empty), s.scroll)))
 	u.filter()
 }
 
-// filter applies the search box and redraws.
+// layoutSpacer pushes the empty state's button down from the search box.
+func layoutSpacer() fyne.CanvasObject {
+	gap := canvas.NewRectangle(color.Transparent)
+	gap.SetMinSize(fyne.NewSize(1, 6*theme.Padding()))
+	return gap
+}
+
+// filter applies the search box and rebuilds the rows.
 func (u *ui) filter() {
 	s := u.codes
 	s.shown = u.vault.Match(s.search.Text)
+	s.rows = s.rows[:0]
+	objs := make([]fyne.CanvasObject, 0, 2*len(s.shown))
+	for n, i := range s.shown {
+		r := newCodeRow(u, i)
+		s.rows = append(s.rows, r)
+		if n > 0 {
+			objs = append(objs, widget.NewSeparator())
+		}
+		objs = append(objs, r)
+	}
+	s.list.Objects = objs
+	s.list.Refresh()
 	if len(u.vault.Accounts()) == 0 {
 		s.empty.Show()
+		s.scroll.Hide()
+		s.search.Hide()
+		s.scan.Hide() // the empty state's big button is the one way in
 	} else {
 		s.empty.Hide()
+		s.scroll.Show()
+		s.search.Show()
+		s.scan.Show()
 	}
-	u.refreshCodes()
+	u.refreshNotice()
+	u.trayChanged()
 }
 
+// refreshCodes brings the list up to the clock. Each row redraws only what
+// changed: its ring every second, its code text when the code changes.
 func (u *ui) refreshCodes() {
 	s := u.codes
-	s.notice.SetText(u.clock.notice())
-	if s.notice.Text == "" {
+	u.refreshNotice()
+	now := u.clock.Now()
+	for _, r := range s.rows {
+		r.tick(now)
+	}
+}
+
+func (u *ui) refreshNotice() {
+	s := u.codes
+	text := u.clock.notice()
+	if text == s.notice.Text {
+		return
+	}
+	s.notice.SetText(text)
+	if text == "" {
 		s.notice.Hide()
 	} else {
 		s.notice.Show()
 	}
-	s.list.Refresh()
-}
-
-// A row: the account's label and countdown on the left, its code on the right.
-func newCodeRow() fyne.CanvasObject {
-	label := widget.NewLabel("")
-	label.Truncation = fyne.TextTruncateEllipsis
-	bar := widget.NewProgressBar()
-	// The template's text reserves the width of an 8-digit code, so the
-	// column does not jump as codes change.
-	code := canvas.NewText("0000 0000", theme.Color(theme.ColorNamePrimary))
-	code.TextSize = 26
-	code.TextStyle = fyne.TextStyle{Monospace: true}
-	return container.NewBorder(nil, nil, nil, code, container.NewVBox(label, bar))
-}
-
-func (u *ui) fillRow(row *fyne.Container, a vault.Account) {
-	left := row.Objects[0].(*fyne.Container)
-	label := left.Objects[0].(*widget.Label)
-	bar := left.Objects[1].(*widget.ProgressBar)
-	code := row.Objects[1].(*canvas.Text)
-	label.SetText(a.Label())
-	now := u.clock.Now()
-	c, err := a.Code(now)
-	if err != nil {
-		code.Text = "—"
-		code.Color = theme.Color(theme.ColorNameError)
-	} else {
-		code.Text = groupDigits(c)
-		code.Color = theme.Color(theme.ColorNamePrimary)
-	}
-	defer row.Refresh() // lay the row out again for the new code's width
-	if a.Kind == vault.HOTP {
-		bar.Hide()
-		return
-	}
-	remaining := a.Remaining(now)
-	bar.Max = float64(a.Period)
-	bar.SetValue(remaining.Seconds())
-	bar.TextFormatter = func() string {
-		return lang.L("{{.Seconds}} s left", map[string]any{"Seconds": fmt.Sprint(int(remaining.Round(time.Second) / time.Second))})
-	}
-	bar.Show()
-	bar.Refresh()
 }
 
 // groupDigits splits a code for reading and typing: 123 456, 1234 5678,
@@ -148,17 +145,86 @@ func groupDigits(code string) string {
 	return code[:half] + " " + code[half:]
 }
 
-// copyCode puts an account's current code on the clipboard. For HOTP
-// accounts the counter moves on and is saved first (vault.UseCode), so a
-// code is never handed out twice.
+// copyCode puts an account's current code on the clipboard, to be cleared
+// after the preference's delay. For HOTP accounts the counter moves on and is
+// saved first (vault.UseCode), so a code is never handed out twice.
 func (u *ui) copyCode(i int) {
-	s := u.codes
-	code, err := u.vault.UseCode(i, u.clock.Now())
-	if err != nil {
-		s.status.SetText(describe(err))
+	if u.vault == nil {
 		return
 	}
-	u.app.Clipboard().SetContent(code)
-	s.status.SetText(lang.L("Copied the code for {{.Account}}", map[string]any{"Account": u.vault.Accounts()[i].Label()}))
-	u.refreshCodes()
+	code, err := u.vault.UseCode(i, u.clock.Now())
+	if err != nil {
+		u.say(describe(err))
+		return
+	}
+	u.copySecret(code)
+	u.say(lang.L("Copied the code for {{.Account}}", map[string]any{"Account": u.vault.Accounts()[i].Label()}))
+	if u.codes != nil {
+		for _, r := range u.codes.rows {
+			if r.index == i {
+				r.shown = "" // an HOTP code moved on
+				r.tick(u.clock.Now())
+			}
+		}
+	}
+}
+
+// copyFirstMatch is Enter in the search box.
+func (u *ui) copyFirstMatch() {
+	if s := u.codes; s != nil && len(s.shown) > 0 {
+		u.copyCode(s.shown[0])
+	}
+}
+
+// focusRow moves the keyboard focus to the n-th row shown, staying in range.
+func (u *ui) focusRow(n int) {
+	s := u.codes
+	if s == nil || len(s.rows) == 0 {
+		return
+	}
+	n = min(max(n, 0), len(s.rows)-1)
+	u.win.Canvas().Focus(s.rows[n])
+}
+
+// scrollTo scrolls the list so row r is in view.
+func (u *ui) scrollTo(r *codeRow) {
+	s := u.codes
+	if s == nil {
+		return
+	}
+	top, bottom := r.Position().Y, r.Position().Y+r.Size().Height
+	view := s.scroll.Size().Height
+	switch {
+	case top < s.scroll.Offset.Y:
+		s.scroll.ScrollToOffset(fyne.NewPos(0, top))
+	case bottom > s.scroll.Offset.Y+view:
+		s.scroll.ScrollToOffset(fyne.NewPos(0, bottom-view))
+	}
+}
+
+// searchEntry is the search box: the window's shortcuts still work while it
+// has focus, and Down moves into the list.
+type searchEntry struct {
+	widget.Entry
+	u *ui
+}
+
+func newSearchEntry(u *ui) *searchEntry {
+	e := &searchEntry{u: u}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+func (e *searchEntry) TypedShortcut(s fyne.Shortcut) {
+	if !e.u.shortcut(s) {
+		e.Entry.TypedShortcut(s)
+	}
+}
+
+func (e *searchEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyDown {
+		e.u.focusRow(0)
+		return
+	}
+	e.Entry.TypedKey(k)
 }

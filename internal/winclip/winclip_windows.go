@@ -1,0 +1,159 @@
+package winclip
+
+import (
+	"errors"
+	"fmt"
+	"time"
+	"unsafe"
+
+	"golang.org/x/sys/windows"
+)
+
+var (
+	user32   = windows.NewLazySystemDLL("user32.dll")
+	kernel32 = windows.NewLazySystemDLL("kernel32.dll")
+
+	openClipboard              = user32.NewProc("OpenClipboard")
+	closeClipboard             = user32.NewProc("CloseClipboard")
+	emptyClipboard             = user32.NewProc("EmptyClipboard")
+	setClipboardData           = user32.NewProc("SetClipboardData")
+	getClipboardData           = user32.NewProc("GetClipboardData")
+	isClipboardFormatAvailable = user32.NewProc("IsClipboardFormatAvailable")
+	registerClipboardFormatW   = user32.NewProc("RegisterClipboardFormatW")
+
+	globalAlloc   = kernel32.NewProc("GlobalAlloc")
+	globalFree    = kernel32.NewProc("GlobalFree")
+	globalLock    = kernel32.NewProc("GlobalLock")
+	globalUnlock  = kernel32.NewProc("GlobalUnlock")
+	globalSize    = kernel32.NewProc("GlobalSize")
+	rtlMoveMemory = kernel32.NewProc("RtlMoveMemory")
+)
+
+const (
+	cfUnicodeText = 13
+	gmemMoveable  = 0x0002
+)
+
+// PrivateFormats are the registered formats that keep an entry out of
+// history, cloud sync and monitors. The last two hold a DWORD 0; Windows
+// only checks that the first exists.
+var PrivateFormats = []string{
+	"ExcludeClipboardContentFromMonitorProcessing",
+	"CanIncludeInClipboardHistory",
+	"CanUploadToCloudClipboard",
+}
+
+// SetText replaces the clipboard with text, marked private.
+func SetText(text string) error {
+	u16, err := windows.UTF16FromString(text)
+	if err != nil {
+		return err
+	}
+	if err := open(); err != nil {
+		return err
+	}
+	defer closeClipboard.Call()
+	if r, _, e := emptyClipboard.Call(); r == 0 {
+		return fmt.Errorf("EmptyClipboard: %v", e)
+	}
+	if err := setData(cfUnicodeText, unsafe.Pointer(&u16[0]), uintptr(len(u16)*2)); err != nil {
+		return err
+	}
+	var zero uint32
+	for _, name := range PrivateFormats {
+		f, err := Format(name)
+		if err != nil {
+			return err
+		}
+		if err := setData(f, unsafe.Pointer(&zero), unsafe.Sizeof(zero)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Clear empties the clipboard.
+func Clear() error {
+	if err := open(); err != nil {
+		return err
+	}
+	defer closeClipboard.Call()
+	if r, _, e := emptyClipboard.Call(); r == 0 {
+		return fmt.Errorf("EmptyClipboard: %v", e)
+	}
+	return nil
+}
+
+// Format is the number Windows gives a registered clipboard format name.
+func Format(name string) (uintptr, error) {
+	p, err := windows.UTF16PtrFromString(name)
+	if err != nil {
+		return 0, err
+	}
+	f, _, e := registerClipboardFormatW.Call(uintptr(unsafe.Pointer(p)))
+	if f == 0 {
+		return 0, fmt.Errorf("RegisterClipboardFormatW(%s): %v", name, e)
+	}
+	return f, nil
+}
+
+// Data returns the bytes held in format, and whether the format is there.
+func Data(format uintptr) ([]byte, bool, error) {
+	if err := open(); err != nil {
+		return nil, false, err
+	}
+	defer closeClipboard.Call()
+	if r, _, _ := isClipboardFormatAvailable.Call(format); r == 0 {
+		return nil, false, nil
+	}
+	h, _, e := getClipboardData.Call(format)
+	if h == 0 {
+		return nil, false, fmt.Errorf("GetClipboardData: %v", e)
+	}
+	n, _, _ := globalSize.Call(h)
+	p, _, e := globalLock.Call(h)
+	if p == 0 {
+		return nil, false, fmt.Errorf("GlobalLock: %v", e)
+	}
+	defer globalUnlock.Call(h)
+	out := make([]byte, n)
+	if n > 0 {
+		rtlMoveMemory.Call(uintptr(unsafe.Pointer(&out[0])), p, n)
+	}
+	return out, true, nil
+}
+
+// open retries for a moment: another program may be reading the clipboard.
+func open() error {
+	var err error
+	for range 20 {
+		r, _, e := openClipboard.Call(0)
+		if r != 0 {
+			return nil
+		}
+		err = e
+		time.Sleep(10 * time.Millisecond)
+	}
+	return errors.Join(errors.New("OpenClipboard failed"), err)
+}
+
+// setData copies n bytes at src into global memory handed to the clipboard,
+// which owns it once SetClipboardData succeeds.
+func setData(format uintptr, src unsafe.Pointer, n uintptr) error {
+	h, _, e := globalAlloc.Call(gmemMoveable, n)
+	if h == 0 {
+		return fmt.Errorf("GlobalAlloc: %v", e)
+	}
+	p, _, e := globalLock.Call(h)
+	if p == 0 {
+		globalFree.Call(h)
+		return fmt.Errorf("GlobalLock: %v", e)
+	}
+	rtlMoveMemory.Call(p, uintptr(src), n)
+	globalUnlock.Call(h)
+	if r, _, e := setClipboardData.Call(format, h); r == 0 {
+		globalFree.Call(h)
+		return fmt.Errorf("SetClipboardData: %v", e)
+	}
+	return nil
+}
