@@ -34,7 +34,7 @@ test: deps
 test-go: export DESKAUTH_REQUIRE_TOOLS = 1
 test-go:
 	$(GO) vet ./...
-	$(GO) test -race -count=1 $(CORE_PKGS)
+	$(GO) test -race -count=1 -timeout 30m $(CORE_PKGS)
 	xvfb-run -a -s "-screen 0 1280x1024x24" $(GO) test -count=1 $(GUI_PKGS)
 
 # Each scripts/test-*.sh runs one suite through a real component (Secret

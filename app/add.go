@@ -446,6 +446,9 @@ func (u *ui) readClipboard() {
 	})
 }
 
+// decodeTimeout bounds the decoding of one image file or clipboard image.
+const decodeTimeout = 20 * time.Second
+
 // decodeInBackground loads an image and finds its QR codes off the UI
 // thread (a large photo takes a while), then shows what they hold.
 func (u *ui) decodeInBackground(load func() (image.Image, error)) {
@@ -457,7 +460,9 @@ func (u *ui) decodeInBackground(load func() (image.Image, error)) {
 		img, err := load()
 		if err == nil {
 			var codes []capture.Code
-			codes, err = capture.Decode(img)
+			ctx, cancel := context.WithTimeout(context.Background(), decodeTimeout)
+			codes, err = capture.DecodeContext(ctx, img)
+			cancel()
 			for _, c := range codes {
 				texts = append(texts, c.Text)
 			}

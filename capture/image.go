@@ -26,7 +26,7 @@ import (
 // gigabytes before Decode saw a pixel. Decoding the largest accepted image
 // (40 megapixels, RGBA) needs 160 MB for the image and at most about 95 MB
 // more inside Decode (BenchmarkDecodeMaxPixels reports it as B/op);
-// `deskauth-cli scan --image` peaks at about 255 MB (RSS) on such a PNG.
+// `deskauth-cli scan --image` peaks at about 270 MB (RSS) on such a PNG.
 const (
 	MaxImagePixels = 40_000_000
 	MaxImageSide   = 32_768

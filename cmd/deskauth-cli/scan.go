@@ -131,7 +131,7 @@ func decodeClipboard(ctx context.Context) ([]foundCode, error) {
 	if err != nil {
 		return nil, err
 	}
-	codes, err := capture.Decode(img)
+	codes, err := capture.DecodeContext(ctx, img)
 	if errors.Is(err, capture.ErrNoQR) {
 		b := img.Bounds()
 		return nil, fmt.Errorf("%w in the clipboard image (%d×%d px)", capture.ErrNoQR, b.Dx(), b.Dy())
