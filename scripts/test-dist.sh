@@ -35,8 +35,10 @@ done
 . scripts/wine-env.sh
 work=$(mktemp -d)
 gui_pid=
+deb_installed=
 cleanup() {
 	[ -z "$gui_pid" ] || kill "$gui_pid" 2>/dev/null || true
+	[ -z "$deb_installed" ] || dpkg -r deskauth >/dev/null 2>&1 || true
 	wine_env_cleanup
 	rm -rf "$work"
 }
@@ -314,6 +316,7 @@ if [ "$(id -u)" != 0 ]; then
 elif dpkg-query -W -f='${Status}' deskauth 2>/dev/null | grep -q 'install ok installed'; then
 	echo "skip dpkg -i: a deskauth package is already installed here; left alone"
 else
+	deb_installed=1
 	if dpkg -i "$deb" >"$work/dpkg.log" 2>&1 && out=$(/usr/bin/deskauth-cli version) && [ "$out" = "deskauth-cli $version" ] &&
 		[ -f /usr/share/applications/io.github.deskauth.desktop ]; then
 		ok "dpkg -i installed it: /usr/bin/deskauth-cli version = $out"
@@ -322,6 +325,7 @@ else
 		bad "dpkg -i"
 	fi
 	dpkg -r deskauth >"$work/dpkg.log" 2>&1 && [ ! -e /usr/bin/deskauth ] && ok "dpkg -r removed it" || { cat "$work/dpkg.log"; bad "dpkg -r"; }
+	deb_installed=
 fi
 
 echo "-- the tar.xz"
