@@ -35,8 +35,10 @@ done
 . scripts/wine-env.sh
 work=$(mktemp -d)
 gui_pid=
+deb_installed=
 cleanup() {
 	[ -z "$gui_pid" ] || kill "$gui_pid" 2>/dev/null || true
+	[ -z "$deb_installed" ] || dpkg -r deskauth >/dev/null 2>&1 || true
 	wine_env_cleanup
 	rm -rf "$work"
 }
@@ -47,6 +49,32 @@ mkdir -p "$shots"
 fail=0
 ok() { echo "ok   $*"; }
 bad() { echo "FAIL $*"; fail=1; }
+
+echo "-- versions from git tags (scripts/dist/version.sh, in a scratch clone)"
+git clone -q --no-local . "$work/clone" 2>/dev/null
+(
+	cd "$work/clone"
+	git -c user.name=t -c user.email=t@example.com commit -q --allow-empty -m untagged
+	hash=$(git rev-parse --short=7 HEAD)
+	git tag -d $(git tag -l) >/dev/null 2>&1 || true
+	printf '%s %s %s\n' "$(scripts/dist/version.sh)" "$(scripts/dist/version.sh --windows)" "$(scripts/dist/version.sh --debian)" >"$work/v-none"
+	echo "0.0.0-dev+$hash 0.0.0.0 0.0.0~dev+$hash" >"$work/v-none-want"
+	git tag v1.2.0
+	printf '%s %s %s\n' "$(scripts/dist/version.sh)" "$(scripts/dist/version.sh --windows)" "$(scripts/dist/version.sh --debian)" >"$work/v-tag"
+	git -c user.name=t -c user.email=t@example.com commit -q --allow-empty -m after
+	git -c user.name=t -c user.email=t@example.com commit -q --allow-empty -m after2
+	hash=$(git rev-parse --short=7 HEAD)
+	printf '%s %s %s\n' "$(scripts/dist/version.sh)" "$(scripts/dist/version.sh --windows)" "$(scripts/dist/version.sh --debian)" >"$work/v-after"
+	echo "1.2.0+2.g$hash 1.2.0.2 1.2.0+2.g$hash" >"$work/v-after-want"
+	git tag v1.3.0-rc.1
+	printf '%s %s %s\n' "$(scripts/dist/version.sh)" "$(scripts/dist/version.sh --windows)" "$(scripts/dist/version.sh --debian)" >"$work/v-rc"
+)
+for c in "none:$(cat "$work/v-none-want")" "tag:1.2.0 1.2.0.0 1.2.0" "after:$(cat "$work/v-after-want")" "rc:1.3.0-rc.1 1.3.0.0 1.3.0~rc.1"; do
+	name=${c%%:*} want=${c#*:}
+	got=$(cat "$work/v-$name")
+	[ "$got" = "$want" ] && ok "version ($name): $got" || bad "version ($name): '$got', want '$want'"
+done
+rm -rf "$work/clone"
 
 echo "-- a throwaway code-signing certificate"
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=DeskAuth Test Signing" \
@@ -288,6 +316,7 @@ if [ "$(id -u)" != 0 ]; then
 elif dpkg-query -W -f='${Status}' deskauth 2>/dev/null | grep -q 'install ok installed'; then
 	echo "skip dpkg -i: a deskauth package is already installed here; left alone"
 else
+	deb_installed=1
 	if dpkg -i "$deb" >"$work/dpkg.log" 2>&1 && out=$(/usr/bin/deskauth-cli version) && [ "$out" = "deskauth-cli $version" ] &&
 		[ -f /usr/share/applications/io.github.deskauth.desktop ]; then
 		ok "dpkg -i installed it: /usr/bin/deskauth-cli version = $out"
@@ -296,6 +325,7 @@ else
 		bad "dpkg -i"
 	fi
 	dpkg -r deskauth >"$work/dpkg.log" 2>&1 && [ ! -e /usr/bin/deskauth ] && ok "dpkg -r removed it" || { cat "$work/dpkg.log"; bad "dpkg -r"; }
+	deb_installed=
 fi
 
 echo "-- the tar.xz"
