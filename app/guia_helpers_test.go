@@ -14,6 +14,8 @@ import (
 	"fyne.io/fyne/v2"
 
 	"github.com/deskauth/deskauth/vault"
+
+	"github.com/deskauth/deskauth/internal/testenv"
 )
 
 // fakeTimers stands in for time.AfterFunc: timers fire only when the test
@@ -88,22 +90,10 @@ func (h *harness) withAccounts(uris ...string) {
 	h.u.showCodes()
 }
 
-// needTool skips when a tool is missing, unless DESKAUTH_REQUIRE_TOOLS=1
-// (make test), where that is a failure.
-func needTool(t *testing.T, name string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		if os.Getenv("DESKAUTH_REQUIRE_TOOLS") == "1" {
-			t.Fatalf("%s is required: %v", name, err)
-		}
-		t.Skipf("%s not installed", name)
-	}
-}
-
 // oathtool is the oracle: the TOTP code for a Base32 secret at a time.
 func oathtool(t *testing.T, secret string, at time.Time, digits int) string {
 	t.Helper()
-	needTool(t, "oathtool")
+	testenv.Require(t, "oathtool")
 	out, err := exec.Command("oathtool", "--totp", "-b", "-d", strconv.Itoa(digits),
 		"--now", at.UTC().Format("2006-01-02 15:04:05 UTC"), secret).Output()
 	if err != nil {

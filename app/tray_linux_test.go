@@ -7,12 +7,14 @@ import (
 	"testing"
 
 	"github.com/godbus/dbus/v5"
+
+	"github.com/deskauth/deskauth/internal/testenv"
 )
 
 // hasTrayHost asks a real session bus (a private dbus-daemon) whether a
 // StatusNotifierWatcher runs: no at first, yes once one owns the name.
 func TestTrayHostDetection(t *testing.T) {
-	needTool(t, "dbus-daemon")
+	testenv.Require(t, "dbus-daemon")
 	cmd := exec.Command("dbus-daemon", "--session", "--nofork", "--print-address=1")
 	out, err := cmd.StdoutPipe()
 	if err != nil {

@@ -7,21 +7,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-)
 
-// requireTool returns the tool's path, or skips the test without it; under
-// DESKAUTH_REQUIRE_TOOLS=1 (make test) a missing tool fails instead.
-func requireTool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("DESKAUTH_REQUIRE_TOOLS") == "1" {
-			t.Fatalf("%s is required (scripts/apt-packages.txt): %v", name, err)
-		}
-		t.Skipf("%s is not installed", name)
-	}
-	return p
-}
+	"github.com/deskauth/deskauth/internal/testenv"
+)
 
 var commands = []struct {
 	exe  string
@@ -118,7 +106,8 @@ func TestDesktopEntryExecRoundTrip(t *testing.T) {
 // TestDesktopEntryValidates runs desktop-file-validate, the freedesktop.org
 // checker, on each generated entry.
 func TestDesktopEntryValidates(t *testing.T) {
-	tool := requireTool(t, "desktop-file-validate")
+	testenv.Require(t, "desktop-file-validate")
+	tool := "desktop-file-validate"
 	dir := t.TempDir()
 	for i, c := range commands {
 		p := filepath.Join(dir, ID+".desktop")
