@@ -14,16 +14,18 @@ import (
 
 // codesScreen lists the accounts with their live codes.
 type codesScreen struct {
-	search *searchEntry
-	rows   []*codeRow // the accounts shown, after the search filter
-	list   *fyne.Container
-	scroll *container.Scroll
-	notice *widget.Label // clock correction, when there is one
-	status *widget.Label // what the last action did
-	empty  *fyne.Container
-	scan   *widget.Button // the toolbar's Scan screen
-	add    *widget.Button
-	lockB  *widget.Button
+	search   *searchEntry
+	rows     []*codeRow // the accounts shown, after the search filter
+	list     *fyne.Container
+	scroll   *container.Scroll
+	notice   *widget.Label // clock correction, when there is one
+	status   *widget.Label // what the last action did
+	empty    *fyne.Container
+	scan     *widget.Button // the toolbar's Scan screen
+	add      *widget.Button
+	lockB    *widget.Button
+	more     *widget.Button // opens moreMenu: settings, import, export, about
+	moreMenu *fyne.Menu
 
 	shown []int // indexes into the vault's accounts, after the search filter
 }
@@ -60,7 +62,19 @@ func (u *ui) showCodes() {
 	s.scan.Importance = widget.HighImportance
 	s.add = widget.NewButtonWithIcon(lang.L("Add"), theme.ContentAddIcon(), func() { u.showAdd(nil) })
 	s.lockB = widget.NewButtonWithIcon(lang.L("Lock"), theme.LogoutIcon(), u.lockAndAsk)
-	toolbar := container.NewBorder(nil, nil, nil, container.NewHBox(s.add, s.lockB), s.scan)
+	s.moreMenu = fyne.NewMenu("",
+		fyne.NewMenuItem(lang.L("Settings"), u.showSettings),
+		fyne.NewMenuItem(lang.L("Import…"), u.importFile),
+		fyne.NewMenuItem(lang.L("Export…"), u.showExport),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem(lang.L("About DeskAuth"), u.showAbout),
+	)
+	s.more = widget.NewButtonWithIcon("", theme.MoreVerticalIcon(), func() {
+		c := u.win.Canvas()
+		at := fyne.CurrentApp().Driver().AbsolutePositionForObject(s.more).Add(fyne.NewPos(0, s.more.Size().Height))
+		widget.ShowPopUpMenuAtPosition(s.moreMenu, c, at)
+	})
+	toolbar := container.NewBorder(nil, nil, nil, container.NewHBox(s.add, s.lockB, s.more), s.scan)
 	top := container.NewVBox(toolbar, s.search, s.notice)
 	u.show(container.NewBorder(top, container.NewPadded(s.status), nil, nil, container.NewStack(container.NewPadded(s.empty), s.scroll)))
 	u.filter()
