@@ -11,6 +11,7 @@ GUI_PKGS := ./app/... ./cmd/deskauth
 CORE_PKGS = $(shell $(GO) list ./... | grep -v -e '/app' -e '/cmd/deskauth$$')
 
 .PHONY: all deps build run test test-go test-integration bench fuzz clean windows
+.PHONY: dist dist-windows dist-linux dist-macos dist-checksums dist-manifests test-dist
 
 all: build
 
@@ -60,3 +61,52 @@ clean:
 windows: deps
 	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc $(GO) build -ldflags "-H=windowsgui" -o $(BIN)/windows/deskauth.exe ./cmd/deskauth
 	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(GO) build -o $(BIN)/windows/deskauth-cli.exe ./cmd/deskauth-cli
+
+# Release packages (scripts/dist, packaging/; see docs/INSTALL.md). make dist
+# builds what this machine can: on Linux the Windows installer and portable
+# zip (cross-built) and the Linux tar.xz and .deb; on macOS the universal .dmg;
+# on Windows (MSYS2) the Windows ones. Everything lands in dist/ (DIST_DIR)
+# with SHA256SUMS. The version comes from the git tag (scripts/dist/version.sh).
+# Windows programs are signed when DESKAUTH_SIGN_PFX or DESKAUTH_SIGN_CERT/KEY
+# is set (scripts/dist/sign.sh).
+DIST_DIR ?= dist
+export DIST_DIR
+UNAME_S := $(shell uname -s)
+ifeq ($(UNAME_S),Darwin)
+DIST_TARGETS := dist-macos
+DIST_DEPS :=
+else ifneq ($(filter MINGW% MSYS%,$(UNAME_S)),)
+DIST_TARGETS := dist-windows
+DIST_DEPS :=
+else
+DIST_TARGETS := dist-windows dist-linux
+DIST_DEPS := deps
+endif
+
+dist: $(DIST_DEPS)
+	rm -rf $(DIST_DIR)
+	DESKAUTH_VERSION=$$(scripts/dist/version.sh) && export DESKAUTH_VERSION && \
+		for t in $(DIST_TARGETS); do $(MAKE) --no-print-directory $$t || exit 1; done
+	$(MAKE) --no-print-directory dist-checksums
+
+dist-windows:
+	scripts/dist/windows.sh
+
+dist-linux:
+	scripts/dist/linux.sh
+
+dist-macos:
+	scripts/dist/macos.sh
+
+dist-checksums:
+	scripts/dist/checksums.sh $(DIST_DIR)
+
+# The Homebrew cask and winget manifests for the artifacts in DIST_DIR, after
+# dist-checksums (the release workflow, once every platform's files are in).
+dist-manifests:
+	scripts/dist/manifests.sh $(DIST_DIR)
+
+# The packages checked for real: the installer under Wine, lintian, signatures.
+test-dist: export DESKAUTH_REQUIRE_TOOLS = 1
+test-dist: deps
+	bash scripts/test-dist.sh

@@ -179,8 +179,8 @@ if awk -v sm="$sum_mine" -v sz="$sum_zbar" 'BEGIN { exit !(sm > 0.5 * sz) }'; th
 fi
 
 echo
-echo "go test -bench 'Decode' -count 5 ./capture (medians):"
-go test -run '^$' -bench 'Decode' -benchtime 20x -count 5 ./capture >"$work/bench.txt"
+echo "go test -bench 'Decode(4K|1080p)|FinderFlood' -count 5 ./capture (medians):"
+go test -run '^$' -bench 'Decode(4K|1080p)|FinderFlood' -benchtime 20x -count 5 ./capture >"$work/bench.txt"
 awk '/^Benchmark/ {
 	name = $1; sub(/-[0-9]+$/, "", name)
 	for (i = 3; i < NF; i++) if ($(i+1) == "ns/op") ns[name] = ns[name] " " $i; else if ($(i+1) == "cpu-ms/op") cpu[name] = cpu[name] " " $i

@@ -165,7 +165,7 @@ func scanScreen(ctx context.Context, s screen, o options) ([]Found, error) {
 			blankShots++
 			continue
 		}
-		codes, err := Decode(img)
+		codes, err := DecodeContext(ctx, img)
 		if err != nil {
 			if errors.Is(err, ErrNoQR) {
 				continue

@@ -13,11 +13,11 @@ import (
 	"testing"
 )
 
-// corpusDir is ZXing's QR blackbox corpus, in the shared material beside
-// the repository (../shared from the repository root).
-var corpusDir = filepath.Join("..", "..", "shared", "corpus", "zxing-qr")
+// corpusDir is ZXing's QR blackbox corpus (see its README for origin and
+// licence).
+var corpusDir = filepath.Join("testdata", "zxing-qr")
 
-// thresholds mirrors corpus/zxing-qr/thresholds.json: for each folder and
+// thresholds mirrors testdata/zxing-qr/thresholds.json: for each folder and
 // rotation, how many images ZXing's own harness must decode (pass without
 // TRY_HARDER, tryHarder with it). Decode always may try harder, so it must
 // reach the larger of the two, with no misread at all.
@@ -33,14 +33,21 @@ type thresholds struct {
 	} `json:"folders"`
 }
 
+// disputed lists images whose code holds a text other than ZXing's .txt
+// says, with the text it holds. qrcode-2/13.png (an artistic code over an
+// aerial photo) decodes to "photography" with zero Reed-Solomon errors
+// corrected at level Q, in two rotations, where 13.txt has "photograph";
+// ZXing's own reader never decodes this image, so its harness never
+// compared. Reading it counts as neither a pass nor a misread.
+var disputed = map[string]string{
+	"qrcode-2/13.png": "The 2005 USGS aerial photography of the Washington Monument is censored.",
+}
+
 func needCorpus(t *testing.T) thresholds {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(corpusDir, "thresholds.json"))
 	if err != nil {
-		if os.Getenv("DESKAUTH_REQUIRE_TOOLS") == "1" {
-			t.Fatalf("ZXing corpus missing (clone shared/ beside the repository): %v", err)
-		}
-		t.Skipf("ZXing corpus missing (clone shared/ beside the repository): %v", err)
+		t.Fatalf("ZXing corpus: %v", err)
 	}
 	var th thresholds
 	if err := json.Unmarshal(raw, &th); err != nil {
@@ -148,6 +155,9 @@ func TestZXingCorpus(t *testing.T) {
 					for _, c := range codes {
 						if c.Text == want[i] {
 							ok = true
+						} else if disputed[folder+"/"+name] == c.Text {
+							// Neither a pass nor a misread.
+							t.Logf("%s: read the disputed text %q", name, c.Text)
 						} else {
 							t.Errorf("misread %s: got %q, want %q", name, c.Text, want[i])
 						}

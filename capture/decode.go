@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"image"
@@ -36,8 +37,23 @@ type Code struct {
 // anything, so a code of under 3 pixels a module beside a larger one may
 // be left out; pass a region to find it.
 //
-// Decode is safe for concurrent use.
-func Decode(img image.Image) (codes []Code, err error) {
+// Decode is safe for concurrent use. It is DecodeContext without a
+// deadline; its work is bounded all the same (see DecodeContext).
+func Decode(img image.Image) ([]Code, error) {
+	return DecodeContext(context.Background(), img)
+}
+
+// DecodeContext is Decode, giving up when ctx is done: it then returns
+// ctx's error (context.Canceled or context.DeadlineExceeded), checked
+// between passes and inside the long loops.
+//
+// Its work is bounded whatever the image: images over MaxImagePixels are
+// refused with ErrImageTooLarge before anything is allocated, a plane
+// tiled with finder-pattern look-alikes is searched only for trios that a
+// timing pattern joins, and at most maxAttempts candidate codes are
+// sampled and decoded, so a hostile picture (a web page can show one)
+// ends in about a second with ErrNoQR.
+func DecodeContext(ctx context.Context, img image.Image) (codes []Code, err error) {
 	// gozxing is a port of Java code that signals some failures by index
 	// errors; the fuzz tests aim at none being left, but a screen scanner
 	// must not crash on one odd frame.
@@ -50,8 +66,17 @@ func Decode(img image.Image) (codes []Code, err error) {
 	if b.Empty() {
 		return nil, ErrNoQR
 	}
-	codes = decodeImage(img)
+	if err := checkSize(b.Dx(), b.Dy()); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	codes = decodeImage(ctx, img)
 	if len(codes) == 0 {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		return nil, ErrNoQR
 	}
 	for i := range codes {
@@ -60,6 +85,11 @@ func Decode(img image.Image) (codes []Code, err error) {
 	sortReading(codes)
 	return codes, nil
 }
+
+// maxAttempts bounds how many candidate codes (trios of finder patterns)
+// one Decode samples and tries to decode, across all its passes: each
+// costs up to a millisecond, and a page of look-alikes offers thousands.
+const maxAttempts = 400
 
 // halfResMin is the smallest image (both sides) that is searched at half
 // resolution first: screens, not photos of a single code.
@@ -78,8 +108,8 @@ const maxCandidates = 8
 // at half resolution, finds a code of 4 or more pixels a module; the
 // later passes are for small modules, white-on-dark codes, and codes the
 // detector only finds on a second look.
-func decodeImage(img image.Image) []Code {
-	s := scan{img: img}
+func decodeImage(ctx context.Context, img image.Image) []Code {
+	s := scan{ctx: ctx, img: img}
 	b := img.Bounds()
 	if b.Dx() >= halfResMin && b.Dy() >= halfResMin/2 {
 		half := halfGray(img)
@@ -103,6 +133,9 @@ func decodeImage(img image.Image) []Code {
 			return s.codes
 		}
 	}
+	if s.stopped() {
+		return s.codes
+	}
 	full := toGray(img)
 	defer putBuf(full.pix)
 	s.mul, s.div, s.inverted = 1, 1, false
@@ -113,7 +146,7 @@ func decodeImage(img image.Image) []Code {
 		s.search(bits(true), true)
 	}
 	s.retryCandidates()
-	if len(s.codes) == 0 && full.w*full.h <= maxRotatedPixels {
+	if len(s.codes) == 0 && full.w*full.h <= maxRotatedPixels && !s.stopped() {
 		// The finder pattern search runs along rows; turned a quarter, a
 		// code damaged or skewed along one axis is read along the other.
 		rot := rotate90(full)
@@ -129,6 +162,9 @@ func decodeImage(img image.Image) []Code {
 		s.rotatedH = 0
 		putBuf(rot.pix)
 	}
+	if len(s.codes) == 0 && !s.stopped() {
+		s.photoPasses(full)
+	}
 	return s.codes
 }
 
@@ -138,6 +174,7 @@ const maxRotatedPixels = 2_000_000
 
 // scan collects codes across passes, skipping texts it already has.
 type scan struct {
+	ctx   context.Context
 	img   image.Image
 	codes []Code
 	dec   *decoder.Decoder
@@ -155,6 +192,38 @@ type scan struct {
 	// no more are added while retrying them.
 	candidates []candidate
 	retrying   bool
+	// attempts counts candidate codes sampled, against maxAttempts.
+	attempts int
+	// m is the matrix being searched.
+	m *gozxing.BitMatrix
+	// photo is set during the photo passes.
+	photo bool
+	// centres are the finder-like centres of the matrix cm.
+	cm      *gozxing.BitMatrix
+	centres *centres
+}
+
+// stopped says whether the scan must end: its context is done or its
+// budget spent.
+func (s *scan) stopped() bool {
+	return s.attempts >= maxAttempts || s.ctx.Err() != nil
+}
+
+// centresOf returns the finder-like centres of m, found once per matrix.
+func (s *scan) centresOf(m *gozxing.BitMatrix) *centres {
+	if s.cm != m {
+		s.cm, s.centres = m, findCentres(s.ctx, m, 3)
+	}
+	return s.centres
+}
+
+// attempt spends one unit of the budget; false when none is left.
+func (s *scan) attempt() bool {
+	if s.stopped() {
+		return false
+	}
+	s.attempts++
+	return true
 }
 
 // candidate is a region worth a closer look, and the polarity it was seen in.
@@ -210,6 +279,9 @@ func (s *scan) retryCandidates() {
 	}
 	bounds := s.img.Bounds()
 	for _, c := range s.candidates {
+		if s.stopped() {
+			break
+		}
 		if s.covered(c.r) {
 			continue
 		}
@@ -258,10 +330,26 @@ var tryHarder = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TR
 // stepping over rows; when that finds nothing and harder is set, on every
 // third row, then weighing every trio of finder patterns.
 func (s *scan) search(m *gozxing.BitMatrix, harder bool) {
-	if m == nil {
+	if m == nil || s.stopped() {
 		return
 	}
+	s.m = m
 	n := len(s.codes)
+	cs := s.centresOf(m)
+	if len(cs.list) < 3 {
+		// gozxing's finders, which scan no more finely and confirm no
+		// less strictly, would find no trio either.
+		return
+	}
+	if len(cs.list) > fewCentres {
+		// Too many finder-like shapes for gozxing's finders, which weigh
+		// every trio: only trios joined by timing patterns. The photo
+		// passes skip such a plane: the screen passes searched it.
+		if !s.photo {
+			s.linked(m, cs)
+		}
+		return
+	}
 	s.detectLoop(m, nil)
 	if harder && len(s.codes) == n {
 		s.detectLoop(m, tryHarder)
@@ -273,6 +361,9 @@ func (s *scan) search(m *gozxing.BitMatrix, harder bool) {
 // blanks it out of m so the next round can find the next one.
 func (s *scan) detectLoop(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]interface{}) {
 	for range 16 {
+		if !s.attempt() {
+			return
+		}
 		det, err := detector.NewDetector(m).Detect(hints)
 		if err != nil {
 			return
@@ -290,6 +381,20 @@ func (s *scan) detectLoop(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType
 // page full of finder-like shapes (a sheet of codes, checkbox grids) can
 // yield hundreds of trios, so only the first maxTrios are sampled.
 func (s *scan) multi(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]interface{}) {
+	if s.stopped() {
+		return
+	}
+	s.m = m
+	cs := s.centresOf(m)
+	if len(cs.list) < 3 {
+		return
+	}
+	if len(cs.list) > fewCentres {
+		if !s.photo {
+			s.linked(m, cs)
+		}
+		return
+	}
 	infos, err := multidetector.NewMultiFinderPatternFinder(m, nil).FindMulti(hints)
 	if err != nil {
 		return
@@ -300,7 +405,7 @@ func (s *scan) multi(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]inte
 	}
 	det := detector.NewDetector(m)
 	for i, info := range infos {
-		if i == maxTrios {
+		if i == maxTrios || !s.attempt() {
 			break
 		}
 		res, err := det.ProcessFinderPatternInfo(info)
@@ -308,6 +413,22 @@ func (s *scan) multi(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]inte
 			continue
 		}
 		s.decodeDetected(res, hints)
+	}
+}
+
+// linked decodes the trios of cs that timing patterns join (see
+// linkedTrios), squarest first, blanking each code found.
+func (s *scan) linked(m *gozxing.BitMatrix, cs *centres) {
+	det := detector.NewDetector(m)
+	for _, info := range linkedTrios(s.ctx, m, cs) {
+		if !s.attempt() {
+			return
+		}
+		res, err := det.ProcessFinderPatternInfo(info)
+		if err != nil {
+			continue
+		}
+		s.decodeDetected(res, tryHarder)
 	}
 }
 
@@ -329,6 +450,16 @@ func skew(info *detector.FinderPatternInfo) float64 {
 // decode.
 func (s *scan) decodeDetected(det *common.DetectorResult, hints map[gozxing.DecodeHintType]interface{}) (image.Rectangle, bool) {
 	res, err := s.decoder().Decode(det.GetBits(), hints)
+	dim := det.GetBits().GetWidth()
+	if err != nil && len(det.GetPoints()) > 3 {
+		// The detector sampled the grid through what it took for the
+		// alignment pattern; in a photo that may be a smudge or a
+		// cover. Sample again from the three finder patterns alone.
+		res, err = s.decodeAffine(det, dim, hints)
+	}
+	if err != nil && s.photo {
+		res, err = s.decodeMeshed(det, dim, hints)
+	}
 	if err != nil {
 		s.addCandidate(codeBounds(det.GetPoints(), det.GetBits().GetWidth()))
 		return image.Rectangle{}, false
@@ -336,9 +467,25 @@ func (s *scan) decodeDetected(det *common.DetectorResult, hints map[gozxing.Deco
 	if md, ok := res.GetOther().(*decoder.QRCodeDecoderMetaData); ok {
 		md.ApplyMirroredCorrection(det.GetPoints())
 	}
-	r := codeBounds(det.GetPoints(), det.GetBits().GetWidth())
+	r := codeBounds(det.GetPoints(), dim)
 	s.add(res.GetText(), r)
 	return r, true
+}
+
+// decodeAffine samples det's code again, dim modules a side, with an
+// affine grid through its three finder patterns, ignoring any alignment
+// pattern.
+func (s *scan) decodeAffine(det *common.DetectorResult, dim int, hints map[gozxing.DecodeHintType]interface{}) (*common.DecoderResult, error) {
+	if s.m == nil {
+		return nil, ErrNoQR
+	}
+	pts := det.GetPoints()
+	t := detector.Detector_createTransform(pts[1], pts[2], pts[0], nil, dim)
+	bits, err := detector.Detector_sampleGrid(s.m, t, dim)
+	if err != nil {
+		return nil, err
+	}
+	return s.decoder().Decode(bits, hints)
 }
 
 type moduleSizer interface {

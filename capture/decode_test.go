@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"context"
 	"errors"
 	"image"
 	"image/color"
@@ -277,7 +278,7 @@ func TestRotatedPassBounds(t *testing.T) {
 	if rot.w != 300 || rot.h != 500 || rot.pix[0] != g.pix[(g.h-1)*g.w] {
 		t.Fatalf("rotate90: %dx%d, corner %d", rot.w, rot.h, rot.pix[0])
 	}
-	s := scan{img: img, mul: 1, div: 1, rotatedH: g.h}
+	s := scan{ctx: context.Background(), img: img, mul: 1, div: 1, rotatedH: g.h}
 	s.search(binarizeFunc(rot)(false), true)
 	if len(s.codes) != 1 || s.codes[0].Text != benchURI {
 		t.Fatalf("rotated search found %q", texts(s.codes))

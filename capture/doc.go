@@ -1,10 +1,11 @@
 // Package capture turns pictures of screens into QR payloads.
 //
-// The platform-free core is Decode: give it any image.Image (a screen grab,
-// an image file opened with LoadImage or DecodeFile, a clipboard picture) and
-// it returns every distinct QR code in it, in reading order, each with the
-// rectangle it was found in. When there is none it returns ErrNoQR, which
-// callers wrap with what they looked at.
+// The platform-free core is Decode (DecodeContext with a context): give
+// it any image.Image (a screen grab, an image file opened with LoadImage or
+// DecodeFile, a clipboard picture) and it returns every distinct QR code in
+// it, in reading order, each with the rectangle it was found in. When
+// there is none it returns ErrNoQR, which callers wrap with what they
+// looked at.
 //
 // Decode is tuned for screenshots. It converts the common pixel layouts to
 // luminance straight from their buffers (RGBA and NRGBA screens, YCbCr
@@ -23,7 +24,19 @@
 //  3. regions where a code was detected but did not decode, cut out of the
 //     full-resolution image and, if need be, enlarged (small or smoothed
 //     modules from 1.25x-1.75x desktop scaling);
-//  4. for images up to 2 megapixels, the plane turned a quarter.
+//  4. for images up to 2 megapixels, the plane turned a quarter;
+//  5. the photo passes (decode_photo.go), for pictures of printed codes and
+//     recompressed screenshots: other thresholds (Otsu's global one, a
+//     local mean), the plane smoothed, averaged down or enlarged, codes
+//     that fail resampled on a grid corrected by their timing patterns
+//     (decode_mesh.go), and trios the detector gave up on sized by
+//     counting their timing patterns.
+//
+// Work is bounded whatever the picture (DecodeContext): images over
+// MaxImagePixels are refused, a plane crowded with finder-pattern
+// look-alikes is searched only for trios joined by a timing pattern
+// (finders.go), a budget caps the candidate codes sampled, and the
+// context is checked between passes and in the long loops.
 //
 // What a payload means (an otpauth:// account, an export, something else)
 // is the vault package's business: see vault.ReadPayloads.

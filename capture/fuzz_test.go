@@ -2,13 +2,17 @@ package capture
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"image/color"
 	"image/gif"
 	"image/jpeg"
 	"image/png"
 	"io"
+	"math"
 	"testing"
+
+	"github.com/makiuchi-d/gozxing"
 )
 
 // fuzzImage turns fuzz bytes into a small image: data[0] picks the pixel
@@ -78,7 +82,7 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Add(broken)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		codes := decodeImage(fuzzImage(data))
+		codes := decodeImage(context.Background(), fuzzImage(data))
 		for _, c := range codes {
 			if c.Text == "" && c.Bounds.Empty() {
 				t.Errorf("empty result %+v", c)
@@ -112,6 +116,81 @@ func FuzzLoadImage(f *testing.F) {
 			if int64(b.Dx())*int64(b.Dy()) > MaxImagePixels {
 				t.Fatalf("loaded a %v image", b)
 			}
+		}
+	})
+}
+
+// fuzzMatrix turns fuzz bytes into a binarized plane: data[0] and data[1]
+// give the size (8-135 px a side), the rest the bits, repeated.
+func fuzzMatrix(data []byte) *gozxing.BitMatrix {
+	if len(data) < 3 {
+		return nil
+	}
+	w, h := int(data[0]%128)+8, int(data[1]%128)+8
+	bits := data[2:]
+	m, _ := gozxing.NewBitMatrix(w, h)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			i := y*w + x
+			if bits[(i/8)%len(bits)]>>(i%8)&1 == 1 {
+				m.Set(x, y)
+			}
+		}
+	}
+	return m
+}
+
+// FuzzFinders runs the finder-centre scan, the timing-linked trio search,
+// the trio fallback and the timing-corrected sampler on arbitrary planes,
+// with arbitrary finder positions and sizes: they index by module counts
+// measured from the picture, and must stay inside it.
+func FuzzFinders(f *testing.F) {
+	img, _ := codeImage(f, "otpauth://totp/a?secret=AB", 3)
+	g := toGray(img)
+	code := binarizeFunc(g)(false)
+	seed := []byte{byte(code.GetWidth() - 8), byte(code.GetHeight() - 8)}
+	for y := 0; y < code.GetHeight(); y++ {
+		for x := 0; x < code.GetWidth(); x += 8 {
+			var b byte
+			for k := 0; k < 8 && x+k < code.GetWidth(); k++ {
+				if code.Get(x+k, y) {
+					b |= 1 << k
+				}
+			}
+			seed = append(seed, b)
+		}
+	}
+	f.Add(seed, 12.0, 12.0, 75.0, 12.0, 12.0, 75.0, 21)
+	f.Add([]byte{100, 100, 0xf0, 0x0f}, 0.0, 0.0, 1e9, -1e9, 50.0, 50.0, 177)
+	f.Add([]byte{1, 2, 3}, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 0)
+	f.Fuzz(func(t *testing.T, data []byte, x0, y0, x1, y1, x2, y2 float64, dim int) {
+		m := fuzzMatrix(data)
+		if m == nil {
+			return
+		}
+		ctx := context.Background()
+		cs := findCentres(ctx, m, 1)
+		for _, c := range cs.list {
+			if c.x < 0 || c.y < 0 || c.x > float64(m.GetWidth()) || c.y > float64(m.GetHeight()) {
+				t.Fatalf("centre %+v outside the %dx%d plane", c, m.GetWidth(), m.GetHeight())
+			}
+		}
+		linkedTrios(ctx, m, cs)
+		s := scan{ctx: ctx, img: image.NewGray(image.Rect(0, 0, m.GetWidth(), m.GetHeight())), mul: 1, div: 1, m: m, photo: true}
+		s.meshTrios(m)
+		for _, v := range []float64{x0, y0, x1, y1, x2, y2} {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return
+			}
+		}
+		pts := []gozxing.ResultPoint{
+			gozxing.NewResultPoint(x2, y2), gozxing.NewResultPoint(x0, y0), gozxing.NewResultPoint(x1, y1),
+		}
+		if d := dim%200 + 0; d >= 21 && d%4 == 1 {
+			meshSample(m, pts, d)
+			tl, tr, bl := centre{x0, y0, 2, 1}, centre{x1, y1, 2, 1}, centre{x2, y2, 2, 1}
+			trioDimensions(m, tl, tr, bl)
+			findAlignment(m, tl, tr, bl, d)
 		}
 	})
 }

@@ -20,11 +20,15 @@ import (
 	_ "golang.org/x/image/webp"
 )
 
-// Limits on images LoadImage accepts. Three 4K monitors side by side are
-// 25 megapixels; anything past these is not a screenshot, and decoding it
-// could take gigabytes before Decode saw a pixel.
+// Limits on images LoadImage and Decode accept. Three 4K monitors side by
+// side are 25 megapixels (11520×2160) and a 50-megapixel camera photo is
+// rare; anything past these is not a screenshot, and decoding it could take
+// gigabytes before Decode saw a pixel. Decoding the largest accepted image
+// (40 megapixels, RGBA) needs 160 MB for the image and at most about 95 MB
+// more inside Decode (BenchmarkDecodeMaxPixels reports it as B/op);
+// `deskauth-cli scan --image` peaks at about 255 MB (RSS) on such a PNG.
 const (
-	MaxImagePixels = 80_000_000
+	MaxImagePixels = 40_000_000
 	MaxImageSide   = 32_768
 	// maxImageBytes bounds input read into memory from a stream.
 	maxImageBytes = 512 << 20
@@ -86,9 +90,18 @@ func checkConfig(r io.Reader) error {
 	if w <= 0 || h <= 0 {
 		return fmt.Errorf("%w: %s image is %d×%d px", ErrBadImage, format, w, h)
 	}
+	if err := checkSize(w, h); err != nil {
+		return fmt.Errorf("%s %w", format, err)
+	}
+	return nil
+}
+
+// checkSize refuses images over MaxImageSide or MaxImagePixels with
+// ErrImageTooLarge.
+func checkSize(w, h int) error {
 	if w > MaxImageSide || h > MaxImageSide || int64(w)*int64(h) > MaxImagePixels {
-		return fmt.Errorf("%w: %s is %d×%d px, over the %d megapixel limit", ErrImageTooLarge,
-			format, w, h, MaxImagePixels/1_000_000)
+		return fmt.Errorf("%w: %d×%d px, over the %d megapixel limit", ErrImageTooLarge,
+			w, h, MaxImagePixels/1_000_000)
 	}
 	return nil
 }

@@ -26,6 +26,7 @@ mkdir -p "$work/bin" "$work/v"
 
 echo "building the Windows test binaries and deskauth-cli.exe"
 wine_build_tests ./vault/keystore "$work/bin/keystore.test.exe"
+wine_build_tests ./vault/transfer "$work/bin/transfer.test.exe"
 GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build -o "$work/bin/deskauth-cli.exe" ./cmd/deskauth-cli
 # The vault tests building for Windows is itself checked: report, go on.
 vault_built=1
@@ -54,6 +55,15 @@ if wine_run "$work/bin/keystore.test.exe" -test.v -test.count=1 >"$work/keystore
 else
 	cat "$work/keystore.log"
 	fail "keystore tests under Wine"
+fi
+
+echo "-- winauth.xml protected by DPAPI (user, machine): the importer through the real CryptUnprotectData"
+if wine_run "$work/bin/transfer.test.exe" -test.v -test.count=1 -test.run 'TestWinAuthDPAPI' >"$work/transfer.log" 2>&1 &&
+	grep -q -- '--- PASS: TestWinAuthDPAPI' "$work/transfer.log" && ! grep -q -- '--- SKIP' "$work/transfer.log"; then
+	pass "transfer: winauth.xml under DPAPI imports under Wine"
+else
+	cat "$work/transfer.log"
+	fail "transfer DPAPI test under Wine"
 fi
 
 echo "-- vault tests for Windows (save with MoveFileEx, locks, ...)"

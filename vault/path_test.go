@@ -35,6 +35,21 @@ func TestDefaultPath(t *testing.T) {
 		t.Fatal("a folder was taken for a portable vault")
 	}
 
+	// The portable zip's marker: the vault beside the executable, before it
+	// exists.
+	os.Remove(portable)
+	marker := filepath.Join(dir, "bin", PortableMarker)
+	os.WriteFile(marker, []byte("portable\n"), 0o644)
+	if got, _ := defaultPath(getenv, executable, configDir); got != portable {
+		t.Fatalf("portable marker: %q, want %q", got, portable)
+	}
+	os.Remove(marker)
+	os.Mkdir(marker, 0o700)
+	if got, _ := defaultPath(getenv, executable, configDir); got == portable {
+		t.Fatal("a folder was taken for the portable marker")
+	}
+	os.Remove(marker)
+
 	// DESKAUTH_VAULT beats both.
 	env[EnvVault] = filepath.Join(dir, "env.vault")
 	if got, _ := defaultPath(getenv, executable, configDir); got != env[EnvVault] {

@@ -49,6 +49,19 @@
 //	    payload verbatim, one per line, whatever it is. --add shows each
 //	    account's current code and adds it to the vault. Exit status 3 if there
 //	    is no QR code.
+//	deskauth-cli import FILE|-|IMAGE... [--format auto|otpauth|winauth|google|aegis|2fas|bitwarden|authenticator|ente|deskauth] [--yes] [--import-password-file F]
+//	    Import another authenticator's export (or the images of its QR codes,
+//	    every code of a Google export): show what would be added, skipped
+//	    as a duplicate or re-enrolled, and the entries that cannot be read; then
+//	    ask (--yes adds without asking, replacing re-enrolled secrets). An
+//	    encrypted file's password comes from --import-password-file,
+//	    $DESKAUTH_IMPORT_PASSWORD or a prompt.
+//	deskauth-cli export --format otpauth|deskauth|aegis|qr|google-qr [--plaintext] [--export-password-file F] FILE|-
+//	    Write every account out: otpauth URIs (needs --plaintext), an encrypted
+//	    DeskAuth backup, Aegis JSON (encrypted unless --plaintext), or QR code
+//	    PNGs (FILE is a folder or a name prefix). The export password comes from
+//	    --export-password-file, $DESKAUTH_EXPORT_PASSWORD or a prompt; - writes
+//	    a text format to stdout.
 //	deskauth-cli time [--time-source URL] [--json]
 //	    Measure how far the PC clock is off against URL (ntp://host[:port],
 //	    "ntp://" alone for pool.ntp.org, or https://host/ read from its Date
@@ -103,7 +116,10 @@ var commands = []command{
 	{"restore", "replace a damaged vault with its backup", runRestore},
 	{"parse", "show the fields of an otpauth:// URI", runParse},
 	{"scan", "find QR codes on screen, in images or on the clipboard", runScan},
+	{"import", "import another authenticator's export file", runImport},
+	{"export", "export the accounts (otpauth, DeskAuth backup, Aegis, QR codes)", runExport},
 	{"time", "check the PC clock against a time source, or save the vault's", runTime},
+	{"version", "print the DeskAuth version", runVersion},
 }
 
 // cli carries what a command may touch, so tests can swap any of it.

@@ -107,9 +107,10 @@ func TestCodeVaultTimeSource(t *testing.T) {
 		t.Errorf("vault source: %q, --at the true time: %q, --time-source none: %q (stderr %q)", got, want, uncorrected, stderr)
 	}
 	// The JSON form too: same code, and the remaining seconds of the true
-	// time (15 s into the period).
+	// time (15 s into the period, give or take the measured offset's error
+	// on a loaded machine).
 	_, js, _ := cmd("code", "example", "--json")
-	if !strings.Contains(js, `"code":"`+strings.TrimSpace(want)+`"`) || !regexp.MustCompile(`"remaining":1[45]\b`).MatchString(js) {
+	if !strings.Contains(js, `"code":"`+strings.TrimSpace(want)+`"`) || !regexp.MustCompile(`"remaining":(1[0-9]|20)\b`).MatchString(js) {
 		t.Errorf("code --json = %s, want code %s and about 15 s remaining", js, strings.TrimSpace(want))
 	}
 }

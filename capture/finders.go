@@ -1,0 +1,299 @@
+package capture
+
+import (
+	"context"
+	"math"
+	"sort"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode/detector"
+)
+
+// Finder patterns are the three nested squares in a QR code's corners.
+// gozxing finds them well, but weighs every trio of them, which costs the
+// cube of their number: a page tiled with look-alikes (issue 13: 1590 of
+// them on a 1080p page) took minutes. So each plane is first scanned here
+// for finder-like centres, with a cap on how many are kept. With few of
+// them gozxing's own search runs as before; with many, trios are formed
+// only from pairs of centres joined by a timing pattern (the alternating
+// row of modules that runs between two finders of every real code),
+// which look-alikes in a grid, in text or in icons do not have.
+
+const (
+	// fewCentres is the most centres a plane may hold for gozxing's
+	// finders, which weigh every trio, to run on it.
+	fewCentres = 40
+	// maxCentres caps the distinct centres collected from one plane; a
+	// plane with more is a pattern, not a page with a few codes.
+	maxCentres = 4096
+	// maxLinks caps the timing-linked pairs kept from one plane.
+	maxLinks = 512
+	// centreCell is the side of the grid cells centres are filed in.
+	centreCell = 32
+)
+
+// centre is a finder-like pattern: its centre, module size, and how many
+// scan lines crossed it.
+type centre struct {
+	x, y, size float64
+	count      int
+}
+
+// centres holds a plane's finder-like patterns, filed by grid cell so
+// neighbours are found without comparing every pair.
+type centres struct {
+	list       []centre
+	cells      [][]int32
+	cols, rows int
+}
+
+func newCentres(w, h int) *centres {
+	cols, rows := w/centreCell+1, h/centreCell+1
+	return &centres{cells: make([][]int32, cols*rows), cols: cols, rows: rows}
+}
+
+func (c *centres) cell(x, y float64) (int, int) {
+	cx := clampInt(int(x)/centreCell, 0, c.cols-1)
+	cy := clampInt(int(y)/centreCell, 0, c.rows-1)
+	return cx, cy
+}
+
+// near calls f for every centre filed within r pixels (by cell) of (x, y);
+// f returns false to stop.
+func (c *centres) near(x, y, r float64, f func(i int) bool) {
+	x0, y0 := c.cell(x-r, y-r)
+	x1, y1 := c.cell(x+r, y+r)
+	for cy := y0; cy <= y1; cy++ {
+		for cx := x0; cx <= x1; cx++ {
+			for _, i := range c.cells[cy*c.cols+cx] {
+				if !f(int(i)) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// add merges a sighting into the centre it repeats (within a module, of a
+// similar module size, as ZXing merges them), or files a new one while
+// there is room.
+func (c *centres) add(x, y, size float64) {
+	merged := false
+	c.near(x, y, size, func(i int) bool {
+		p := &c.list[i]
+		if math.Abs(p.x-x) <= size && math.Abs(p.y-y) <= size {
+			if d := math.Abs(size - p.size); d <= 1 || d <= p.size {
+				n := float64(p.count)
+				p.x = (n*p.x + x) / (n + 1)
+				p.y = (n*p.y + y) / (n + 1)
+				p.size = (n*p.size + size) / (n + 1)
+				p.count++
+				merged = true
+				return false
+			}
+		}
+		return true
+	})
+	if merged || len(c.list) >= maxCentres {
+		return
+	}
+	cx, cy := c.cell(x, y)
+	c.cells[cy*c.cols+cx] = append(c.cells[cy*c.cols+cx], int32(len(c.list)))
+	c.list = append(c.list, centre{x, y, size, 1})
+}
+
+// findCentres scans every step-th row of m for the 1:1:3:1:1 runs of a
+// finder pattern, confirms each across (gozxing's cross checks) and
+// collects the centres. It gives up early when ctx is done.
+func findCentres(ctx context.Context, m *gozxing.BitMatrix, step int) *centres {
+	w, h := m.GetWidth(), m.GetHeight()
+	cs := newCentres(w, h)
+	fpf := detector.NewFinderPatternFinder(m, nil)
+	row := gozxing.NewBitArray(w)
+	var st [5]int
+	hit := func(i, j int) {
+		total := st[0] + st[1] + st[2] + st[3] + st[4]
+		cj := detector.FinderPatternFinder_centerFromEnd(st[:], j)
+		ci := fpf.CrossCheckVertical(i, int(cj), st[2], total)
+		if math.IsNaN(ci) {
+			return
+		}
+		cj = fpf.CrossCheckHorizontal(int(cj), int(ci), st[2], total)
+		if math.IsNaN(cj) {
+			return
+		}
+		cs.add(cj, ci, float64(total)/7)
+	}
+	for i := step - 1; i < h; i += step {
+		if i%64 == step-1 && ctx.Err() != nil {
+			return cs
+		}
+		row = m.GetRow(i, row)
+		words := row.GetBitArray()
+		st = [5]int{}
+		state := 0
+		for j := 0; j < w; j++ {
+			if words[j>>5]>>(j&31)&1 != 0 { // black
+				if state&1 == 1 {
+					state++
+				}
+				st[state]++
+				continue
+			}
+			if state&1 == 1 {
+				st[state]++
+				continue
+			}
+			if state < 4 {
+				state++
+				st[state]++
+				continue
+			}
+			if detector.FinderPatternFinder_foundPatternCross(st[:]) {
+				hit(i, j)
+			}
+			st = [5]int{st[2], st[3], st[4], 1, 0}
+			state = 3
+		}
+		if state == 4 && detector.FinderPatternFinder_foundPatternCross(st[:]) {
+			hit(i, w)
+		}
+	}
+	return cs
+}
+
+// link is a pair of centres joined by a timing pattern; side (+1 or -1)
+// says on which side of the line from a to b the code lies.
+type link struct {
+	a, b int
+	side float64
+}
+
+// linkedTrios returns the trios of centres that could be a code's corners
+// because timing patterns join the top left one to the other two, each
+// on the side where the third lies, ordered squarest first.
+func linkedTrios(ctx context.Context, m *gozxing.BitMatrix, cs *centres) []*detector.FinderPatternInfo {
+	var links []link
+	for a := range cs.list {
+		if a%64 == 0 && ctx.Err() != nil {
+			return nil
+		}
+		pa := cs.list[a]
+		// The largest code, version 40, has its finders 170 modules apart.
+		cs.near(pa.x, pa.y, 180*pa.size, func(b int) bool {
+			if b <= a {
+				return true
+			}
+			pb := cs.list[b]
+			if pb.size > 1.4*pa.size || pa.size > 1.4*pb.size {
+				return true
+			}
+			for _, side := range []float64{1, -1} {
+				if timingBetween(m, pa, pb, side) {
+					links = append(links, link{a, b, side}, link{b, a, -side})
+				}
+			}
+			return len(links) < maxLinks
+		})
+		if len(links) >= maxLinks {
+			break
+		}
+	}
+	// Group the links by their first centre, the candidate top left.
+	sort.Slice(links, func(i, j int) bool { return links[i].a < links[j].a })
+	type scored struct {
+		info *detector.FinderPatternInfo
+		skew float64
+	}
+	var out []scored
+	for i := 0; i < len(links); {
+		j := i
+		for j < len(links) && links[j].a == links[i].a {
+			j++
+		}
+		for p := i; p < j; p++ {
+			for q := i; q < j; q++ {
+				if p == q {
+					continue
+				}
+				tl, tr, bl := cs.list[links[p].a], cs.list[links[p].b], cs.list[links[q].b]
+				// The code lies to the timing side of each leg: for
+				// top left → top right that is where bottom left is,
+				// and in image coordinates (y down) that makes the
+				// turn from one leg to the other clockwise.
+				if cross(tl, tr, bl) <= 0 || side(tl, tr, bl) != links[p].side || side(tl, bl, tr) != links[q].side {
+					continue
+				}
+				info := detector.NewFinderPatternInfo(pattern(bl), pattern(tl), pattern(tr))
+				if k := skew(info); k < 0.5 {
+					out = append(out, scored{info, k})
+				}
+			}
+		}
+		i = j
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].skew < out[j].skew })
+	infos := make([]*detector.FinderPatternInfo, len(out))
+	for i, o := range out {
+		infos[i] = o.info
+	}
+	return infos
+}
+
+func pattern(c centre) *detector.FinderPattern {
+	return detector.NewFinderPattern(c.x, c.y, c.size, c.count)
+}
+
+// cross is the z component of (b-a)×(c-a).
+func cross(a, b, c centre) float64 {
+	return (b.x-a.x)*(c.y-a.y) - (b.y-a.y)*(c.x-a.x)
+}
+
+// side says on which side of the line from a to b the point c lies, in the
+// sign convention of timingBetween: +1 along (-uy, ux).
+func side(a, b, c centre) float64 {
+	if cross(a, b, c) > 0 {
+		return 1
+	}
+	return -1
+}
+
+// timingBetween says whether the row of modules three modules to one side
+// of the line between finder centres a and b alternates dark and light as
+// a timing pattern does: in a code, the modules between two finders'
+// separators on row (or column) 6, dark first.
+func timingBetween(m *gozxing.BitMatrix, a, b centre, side float64) bool {
+	dx, dy := b.x-a.x, b.y-a.y
+	dist := math.Hypot(dx, dy)
+	size := (a.size + b.size) / 2
+	// Finder centres are dimension-7 modules apart, and the dimension is
+	// 17+4×version: so 14, 18, 22, … modules.
+	n := int(math.Round((dist/size-14)/4))*4 + 14
+	if n < 14 || n > 170 {
+		return false
+	}
+	step := dist / float64(n)
+	ux, uy := dx/dist, dy/dist
+	vx, vy := -uy*side, ux*side
+	w, h := m.GetWidth(), m.GetHeight()
+	// Modules 5 … n-5 from a's centre along the line lie between the two
+	// separators; the first is dark.
+	// Allow one module in five to be misread, but judge early: most
+	// pairs of look-alikes fail at the first few modules.
+	bad := 0
+	for d := 5; d <= n-5; d++ {
+		t := float64(d) * step
+		x := int(a.x + ux*t + vx*3*step)
+		y := int(a.y + uy*t + vy*3*step)
+		if x < 0 || y < 0 || x >= w || y >= h {
+			return false
+		}
+		if m.Get(x, y) != (d%2 == 1) {
+			bad++
+			if bad > 1+(d-5)/5 {
+				return false
+			}
+		}
+	}
+	return true
+}
