@@ -7,10 +7,10 @@ BIN := bin
 
 # Packages that link Fyne (cgo, OpenGL) are tested without the race detector;
 # everything else runs with it.
-GUI_PKGS := ./app/... ./cmd/deskauth
-CORE_PKGS = $(shell $(GO) list ./... | grep -v -e '/app' -e '/cmd/deskauth$$')
+GUI_PKGS := ./app/... ./cmd/deskauth ./cmd/deskauth-screenshots
+CORE_PKGS = $(shell $(GO) list ./... | grep -v -e '/app' -e '/cmd/deskauth$$' -e '/cmd/deskauth-screenshots$$')
 
-.PHONY: all deps build run test test-go test-integration bench fuzz clean windows
+.PHONY: all deps build run test test-go test-integration bench fuzz clean windows screenshots
 .PHONY: dist dist-windows dist-linux dist-macos dist-checksums dist-manifests test-dist
 
 all: build
@@ -53,6 +53,13 @@ bench: deps
 FUZZTIME ?= 60s
 fuzz:
 	FUZZTIME=$(FUZZTIME) scripts/fuzz.sh
+
+# A PNG of every screen, English and Japanese, light and dark, from the real
+# window under Xvfb (docs/SCREENSHOTS.md). SHOTS picks the folder.
+SHOTS ?= screenshots
+screenshots: deps
+	$(GO) build -o $(BIN)/deskauth-screenshots ./cmd/deskauth-screenshots
+	xvfb-run -a -s "-screen 0 1280x1024x24" $(BIN)/deskauth-screenshots -o $(SHOTS)
 
 clean:
 	rm -rf $(BIN)

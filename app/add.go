@@ -10,13 +10,13 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/deskauth/deskauth/capture"
 	"github.com/deskauth/deskauth/vault"
+	"github.com/deskauth/deskauth/vault/transfer"
 )
 
 // addScreen takes a new account from a pasted URI, a typed secret, an image
@@ -35,8 +35,11 @@ type addScreen struct {
 	save    *widget.Button
 	status  *widget.Label
 
-	reenrol *widget.RadioGroup // shown when the plan re-enrols an account
-	pending []vault.Planned    // what Save adds
+	// reenrol is shown, with the label saying up front that Save replaces
+	// an existing account, when the plan re-enrols one.
+	reenrol *widget.RadioGroup
+	pending []vault.Planned // what Save adds
+	filling bool            // the name fields are being filled in, not typed
 }
 
 // showAdd opens the add screen, with accounts already found (by a scan) or
@@ -48,11 +51,35 @@ func (u *ui) showAdd(found []vault.Account) {
 	s.input.Wrapping = fyne.TextWrapBreak
 	s.input.SetPlaceHolder(lang.L("Paste the otpauth:// link, or type the secret key"))
 	s.input.SetMinRowsVisible(2)
+	// Several links pasted at once (a WinAuth export, say) are an import:
+	// they go to the import preview at once, so no secret stays on screen
+	// and no line is read as part of another.
+	// Typing goes rune by rune; a paste arrives at once.
+	before := ""
+	s.input.OnChanged = func(text string) {
+		pasted := len(text)-len(before) > 1
+		before = text
+		switch {
+		case pasted && manyLines(text):
+			before = ""
+			s.input.SetText("")
+			u.importText(text)
+		case pasted && vault.ClassifyPayload(text) != vault.PayloadOther:
+			// A pasted link is checked at once, and leaves the box.
+			before = ""
+			u.checkInput()
+		}
+	}
 	s.issuer = widget.NewEntry()
-	s.issuer.SetPlaceHolder(lang.L("Service (for a typed key), e.g. Trend Micro"))
+	s.issuer.SetPlaceHolder(lang.L("Service, e.g. Trend Micro"))
 	s.name = widget.NewEntry()
-	s.name.SetPlaceHolder(lang.L("Account (for a typed key), e.g. admin@example.com"))
+	s.name.SetPlaceHolder(lang.L("Account, e.g. admin@example.com"))
+	// The names apply to whatever is being verified, scanned or typed, so
+	// the admin can name an account before it is saved.
+	s.issuer.OnChanged = func(string) { u.renamePending() }
+	s.name.OnChanged = func(string) { u.renamePending() }
 	s.check = widget.NewButton(lang.L("Check"), func() { u.checkInput() })
+	s.input.OnSubmitted = func(string) { u.checkInput() }
 	s.status = widget.NewLabel("")
 	s.status.Wrapping = fyne.TextWrapWord
 
@@ -68,21 +95,26 @@ func (u *ui) showAdd(found []vault.Account) {
 	s.save.Importance = widget.HighImportance
 	hint := widget.NewLabel(lang.L("Type this code into the console. Save once the console accepts it."))
 	hint.Wrapping = fyne.TextWrapWord
-	s.reenrol = widget.NewRadioGroup([]string{lang.L("Replace the old secret (the console was reset)"), lang.L("Keep both")}, nil)
+	// Short choices, so the row fits a narrow window; the label above says
+	// what is replaced.
+	s.reenrol = widget.NewRadioGroup([]string{lang.L("Replace"), lang.L("Keep both")}, nil)
+	s.reenrol.Horizontal = true
 	s.reenrol.Required = true
 	s.reenrol.Hide()
 	s.preview = container.NewVBox(widget.NewSeparator(), s.label, s.code, s.bar, hint, s.reenrol, s.save)
 	s.preview.Hide()
 
-	fromFile := widget.NewButtonWithIcon(lang.L("Image file…"), theme.FileImageIcon(), func() { u.pickImageFile() })
-	fromClip := widget.NewButtonWithIcon(lang.L("Clipboard image"), theme.ContentPasteIcon(), func() { u.readClipboard() })
+	// Text only, so the two sit side by side in a narrow window.
+	fromFile := widget.NewButton(lang.L("Image file…"), func() { u.pickImageFile() })
+	fromClip := widget.NewButton(lang.L("Clipboard image"), func() { u.readClipboard() })
 	back := widget.NewButtonWithIcon(lang.L("Back"), theme.NavigateBackIcon(), func() { u.showCodes() })
 
 	u.show(container.NewPadded(container.NewVScroll(container.NewVBox(
 		container.NewBorder(nil, nil, back, nil,
 			widget.NewLabelWithStyle(lang.L("Add an account"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})),
-		s.input, s.issuer, s.name, s.check,
+		s.input, s.check,
 		container.NewGridWithColumns(2, fromFile, fromClip),
+		widget.NewForm(widget.NewFormItem(lang.L("Service"), s.issuer), widget.NewFormItem(lang.L("Account"), s.name)),
 		s.preview, s.status,
 	))))
 	if len(found) > 0 {
@@ -90,23 +122,56 @@ func (u *ui) showAdd(found []vault.Account) {
 	}
 }
 
-// checkInput turns what was pasted or typed into an account.
+// manyLines reports whether text holds more than one non-empty line: an
+// export pasted whole, never one account.
+func manyLines(text string) bool {
+	n := 0
+	for _, line := range strings.Split(text, "\n") {
+		if strings.TrimSpace(line) != "" {
+			n++
+		}
+	}
+	return n > 1
+}
+
+// startSource clears what an earlier source left on the add screen: its
+// message, its preview and the names, so nothing of it is saved by mistake.
+func (u *ui) startSource() {
+	s := u.add
+	s.status.SetText("")
+	s.preview.Hide()
+	s.pending = nil
+	s.filling = true
+	s.issuer.SetText("")
+	s.name.SetText("")
+	s.filling = false
+}
+
+// checkInput turns what was pasted or typed into an account. Once read, the
+// text leaves the box, so a pasted link's secret is not left on screen.
 func (u *ui) checkInput() {
 	s := u.add
 	text := strings.TrimSpace(s.input.Text)
+	s.status.SetText("")
 	switch {
 	case text == "":
 		u.addFailed(lang.L("Paste a link or type a key first."))
+	case manyLines(text):
+		s.input.SetText("")
+		u.importText(text)
 	case vault.ClassifyPayload(text) != vault.PayloadOther:
+		s.input.SetText("")
+		u.startSource()
 		u.handlePayloads([]string{text})
-	case s.issuer.Text == "" && s.name.Text == "":
+	case strings.TrimSpace(s.issuer.Text) == "" && strings.TrimSpace(s.name.Text) == "":
 		u.addFailed(lang.L("Give the service or account name for a typed key."))
 	default:
-		a, err := vault.NewAccount(s.issuer.Text, s.name.Text, text)
+		a, err := vault.NewAccount(strings.TrimSpace(s.issuer.Text), strings.TrimSpace(s.name.Text), text)
 		if err != nil {
 			u.addFailed(describe(err))
 			return
 		}
+		s.input.SetText("")
 		u.setPending([]vault.Account{a})
 	}
 }
@@ -120,13 +185,36 @@ func (u *ui) addFailed(msg string) {
 }
 
 // setPending plans adding accts and shows the live code of the first (and
-// how many more come with it). A re-enrolment is said up front, with the
-// choice of replacing the old secret (the default) or keeping both.
+// how many more come with it). A single account's names fill the name
+// fields, where the admin may change them before saving.
 func (u *ui) setPending(accts []vault.Account) {
+	s := u.add
+	s.status.SetText("")
+	s.filling = true
+	if len(accts) == 1 {
+		s.issuer.SetText(accts[0].Issuer)
+		s.name.SetText(accts[0].Name)
+		s.issuer.Enable()
+		s.name.Enable()
+	} else {
+		s.issuer.SetText("")
+		s.name.SetText("")
+		s.issuer.Disable()
+		s.name.Disable()
+	}
+	s.filling = false
+	u.planPending(accts)
+	s.preview.Show()
+	u.refreshPreview()
+}
+
+// planPending asks the vault what adding accts would do and says it up
+// front: a re-enrolment replaces an existing account unless the admin
+// chooses to keep both.
+func (u *ui) planPending(accts []vault.Account) {
 	s := u.add
 	s.pending = u.vault.Plan(accts)
 	s.pending[0].CodeShown = true // its code is on screen: for HOTP it counts as used
-	s.status.SetText("")
 	label := accts[0].Label()
 	if len(accts) > 1 {
 		label = lang.L("{{.Count}} accounts, first: {{.Account}}", map[string]any{"Count": fmt.Sprint(len(accts)), "Account": label})
@@ -137,16 +225,29 @@ func (u *ui) setPending(accts []vault.Account) {
 			reenrols = append(reenrols, u.vault.Accounts()[p.Existing].Label())
 		}
 	}
-	if len(reenrols) > 0 {
-		label += "\n" + lang.L("This replaces an account already in the vault: {{.Accounts}}", map[string]any{"Accounts": strings.Join(reenrols, ", ")})
-		s.reenrol.SetSelected(s.reenrol.Options[0])
-		s.reenrol.Show()
-	} else {
+	if len(reenrols) == 0 {
+		s.label.SetText(label)
 		s.reenrol.Hide()
+		return
 	}
+	label += "\n" + lang.L("This replaces an account already in the vault: {{.Accounts}}", map[string]any{"Accounts": strings.Join(reenrols, ", ")})
 	s.label.SetText(label)
-	s.preview.Show()
-	u.refreshPreview()
+	if s.reenrol.Selected == "" {
+		s.reenrol.SetSelected(s.reenrol.Options[0]) // Replace: the new secret is the one the console expects
+	}
+	s.reenrol.Show()
+}
+
+// renamePending applies the name fields to the single account being
+// verified, and plans again: a new name may make or unmake a re-enrolment.
+func (u *ui) renamePending() {
+	s := u.add
+	if s == nil || s.filling || len(s.pending) != 1 {
+		return
+	}
+	a := s.pending[0].Account
+	a.Issuer, a.Name = strings.TrimSpace(s.issuer.Text), strings.TrimSpace(s.name.Text)
+	u.planPending([]vault.Account{a})
 }
 
 func (u *ui) refreshPreview() {
@@ -176,6 +277,9 @@ func (u *ui) refreshPreview() {
 // write nothing is kept in memory either, so the list matches the file.
 func (u *ui) savePending() {
 	s := u.add
+	if len(s.pending) == 0 {
+		return
+	}
 	choice := vault.Replace
 	if s.reenrol.Selected == s.reenrol.Options[1] {
 		choice = vault.KeepBoth
@@ -189,6 +293,11 @@ func (u *ui) savePending() {
 		return
 	}
 	u.showCodes()
+	u.codes.status.SetText(addedMessage(r))
+}
+
+// addedMessage words an AddReport: "Saved:" only for what was saved.
+func addedMessage(r vault.AddReport) string {
 	var msg []string
 	if saved := append(append(labels(r.Added), labels(r.Replaced)...), labels(r.Renamed)...); len(saved) > 0 {
 		msg = append(msg, lang.L("Saved: {{.Accounts}}", map[string]any{"Accounts": strings.Join(saved, ", ")}))
@@ -196,7 +305,7 @@ func (u *ui) savePending() {
 	if len(r.Skipped) > 0 {
 		msg = append(msg, lang.L("Already in the vault: {{.Accounts}}", map[string]any{"Accounts": strings.Join(labels(r.Skipped), ", ")}))
 	}
-	u.codes.status.SetText(strings.Join(msg, " "))
+	return strings.Join(msg, " ")
 }
 
 func labels(accts []vault.Account) []string {
@@ -208,23 +317,62 @@ func labels(accts []vault.Account) []string {
 }
 
 // handlePayloads turns decoded QR texts into accounts to check, or explains
-// why there is nothing to add.
+// why there is nothing to add. What an earlier source left on the add
+// screen is cleared first. The codes of a Google Authenticator export are
+// collected across scans (transfer.Batches) and imported once all are in.
 func (u *ui) handlePayloads(texts []string) {
-	p := vault.ReadPayloads(texts...)
-	var notes []string
+	var rest, notes []string
+	for _, t := range texts {
+		if vault.ClassifyPayload(t) != vault.PayloadMigration {
+			rest = append(rest, t)
+			continue
+		}
+		if u.batches == nil {
+			u.batches = transfer.NewBatches()
+		}
+		if _, err := u.batches.Add(t); err != nil {
+			notes = append(notes, describe(err))
+		}
+	}
+	if res := u.batchesDone(); res != nil {
+		u.showImportPreview(res)
+		return
+	}
+	p := vault.ReadPayloads(rest...)
 	for _, n := range p.Notes {
 		notes = append(notes, describeNote(n))
 	}
+	if u.batches != nil {
+		for _, b := range u.batches.Pending() {
+			notes = append(notes, lang.L("Scanned {{.Scanned}} of {{.Size}} codes of a Google Authenticator export. Show the next one and scan again.",
+				map[string]any{"Scanned": fmt.Sprint(b.Scanned), "Size": fmt.Sprint(b.Size)}))
+		}
+	}
 	if u.add == nil {
 		u.showAdd(nil)
+	} else {
+		u.startSource()
 	}
 	if len(p.Accounts) > 0 {
 		u.setPending(p.Accounts)
-	} else {
-		u.add.preview.Hide()
-		u.add.pending = nil
 	}
 	u.add.status.SetText(strings.Join(notes, "\n"))
+}
+
+// batchesDone takes the accounts of every export whose codes are all
+// scanned, or nil.
+func (u *ui) batchesDone() *transfer.Result {
+	if u.batches == nil {
+		return nil
+	}
+	res := u.batches.Take()
+	if res == nil || len(res.Accounts)+len(res.Problems) == 0 {
+		return nil
+	}
+	if len(u.batches.Pending()) == 0 {
+		u.batches = nil
+	}
+	return res
 }
 
 // scanScreen hides the window, reads every display, and shows what it found.
@@ -259,39 +407,61 @@ func (u *ui) handleScan(found []capture.Found, err error) {
 	u.handlePayloads(texts)
 }
 
-// currentStatus is the status line of the screen on show.
+// currentStatus is the status line of the screen on show; a detached label
+// on a screen that has none, so a message never crashes the window.
 func (u *ui) currentStatus() *widget.Label {
-	if u.add != nil {
+	switch {
+	case u.add != nil:
 		return u.add.status
+	case u.codes != nil:
+		return u.codes.status
+	case u.settings != nil && u.win.Content() == u.settings.root:
+		return u.settings.status
+	case u.imp != nil && u.win.Content() == u.imp.root:
+		return u.imp.status
 	}
-	return u.codes.status
+	return widget.NewLabel("")
 }
 
+// pickImageFile reads a QR code from an image file chosen in the system's
+// file dialog (see chooseOpen).
 func (u *ui) pickImageFile() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
+	s := u.add
+	u.chooseOpen(lang.L("Choose an image with a QR code"), imageExtensions, func(uri fyne.URI) {
+		if u.add != s {
 			return
 		}
-		defer r.Close()
-		img, err := capture.LoadImage(r)
-		if err != nil {
-			u.addFailed(describe(err))
-			return
-		}
-		u.decodeImage(img)
-	}, u.win)
-	d.Show()
+		u.decodeInBackground(func() (image.Image, error) { return loadImageURI(uri) })
+	})
 }
 
 // readClipboard decodes the clipboard's image. It reads from a goroutine:
 // when DeskAuth itself owns the clipboard (after copying a code), the answer
 // comes from Fyne's own event loop, which must not be blocked waiting for it.
 func (u *ui) readClipboard() {
-	s := u.add
-	u.deps.background(func() {
+	u.decodeInBackground(func() (image.Image, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		img, err := u.deps.clipboard(ctx)
+		return u.deps.clipboard(ctx)
+	})
+}
+
+// decodeInBackground loads an image and finds its QR codes off the UI
+// thread (a large photo takes a while), then shows what they hold.
+func (u *ui) decodeInBackground(load func() (image.Image, error)) {
+	s := u.add
+	u.startSource()
+	s.status.SetText(lang.L("Reading the image…"))
+	u.deps.background(func() {
+		var texts []string
+		img, err := load()
+		if err == nil {
+			var codes []capture.Code
+			codes, err = capture.Decode(img)
+			for _, c := range codes {
+				texts = append(texts, c.Text)
+			}
+		}
 		fyne.Do(func() {
 			if u.add != s {
 				return // the screen was left meanwhile
@@ -300,20 +470,7 @@ func (u *ui) readClipboard() {
 				u.addFailed(describe(err))
 				return
 			}
-			u.decodeImage(img)
+			u.handlePayloads(texts)
 		})
 	})
-}
-
-func (u *ui) decodeImage(img image.Image) {
-	codes, err := capture.Decode(img)
-	if err != nil {
-		u.addFailed(describe(err))
-		return
-	}
-	var texts []string
-	for _, c := range codes {
-		texts = append(texts, c.Text)
-	}
-	u.handlePayloads(texts)
 }

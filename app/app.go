@@ -11,6 +11,7 @@ package app
 import (
 	"context"
 	"image"
+	"net/http"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -20,8 +21,10 @@ import (
 
 	"github.com/deskauth/deskauth/assets"
 	"github.com/deskauth/deskauth/capture"
+	"github.com/deskauth/deskauth/internal/filedialog"
 	"github.com/deskauth/deskauth/vault"
 	"github.com/deskauth/deskauth/vault/keystore"
+	"github.com/deskauth/deskauth/vault/transfer"
 )
 
 // AppID is the application identifier, shared with FyneApp.toml.
@@ -46,6 +49,16 @@ type deps struct {
 	// background runs slow work (screen scans, clipboard reads) off the UI
 	// thread; results come back through fyne.Do. Tests run it inline.
 	background func(func())
+	// openFile and saveFile show the system's file dialog and return the
+	// chosen path ("" when cancelled), or errors.ErrUnsupported where there
+	// is none; nil means Fyne's dialog.
+	openFile func(title string, exts []string) (string, error)
+	saveFile func(title, name string) (string, error)
+	// autostart switches start at login; nil hides the setting.
+	autostart *autostarter
+	// httpClient is used by the settings screen's time check; nil is
+	// timesync's default.
+	httpClient *http.Client
 }
 
 func realDeps() deps {
@@ -57,6 +70,9 @@ func realDeps() deps {
 		hideForScan:  400 * time.Millisecond,
 		refreshEvery: time.Second,
 		background:   func(f func()) { go f() },
+		openFile:     filedialog.Open,
+		saveFile:     filedialog.Save,
+		autostart:    realAutostart(),
 	}
 }
 
@@ -72,10 +88,17 @@ type ui struct {
 	vault *vault.Vault // nil while locked
 	clock *clock       // the corrected time, once unlocked
 
-	setup  *setupScreen
-	unlock *unlockScreen
-	codes  *codesScreen
-	add    *addScreen
+	setup    *setupScreen
+	unlock   *unlockScreen
+	codes    *codesScreen
+	add      *addScreen
+	settings *settingsScreen
+	imp      *importScreen // the import preview
+	qr       *qrScreen     // exported QR codes
+	dialogs  openDialogs   // widgets of the dialog on show, for tests
+
+	baseTheme fyne.Theme        // the theme before a light or dark choice
+	batches   *transfer.Batches // Google Authenticator export codes scanned so far
 
 	background *time.Timer   // auto-lock countdown while in the background
 	stopTick   chan struct{} // closed on lock, ends the refresh goroutine
@@ -96,13 +119,12 @@ func Run(vaultPath string) {
 // one. Translations are loaded here rather than in init so tests can choose
 // the language first.
 func newUI(a fyne.App, path string, d deps) *ui {
-	if err := lang.AddTranslationsFS(assets.Translations, "translations"); err != nil {
-		fyne.LogError("loading translations", err)
-	}
 	u := &ui{app: a, deps: d, path: path, prefs: prefs{a.Preferences()}}
+	applyLanguage(u.prefs.Language())
 	u.win = a.NewWindow(lang.L("DeskAuth"))
 	u.win.Resize(fyne.NewSize(440, 600))
 	u.win.SetMaster()
+	u.win.SetOnDropped(u.dropped)
 	if desk, ok := a.(desktop.App); ok {
 		desk.SetSystemTrayIcon(Icon)
 		desk.SetSystemTrayMenu(fyne.NewMenu(lang.L("DeskAuth"),
@@ -139,11 +161,14 @@ func (u *ui) show(c fyne.CanvasObject) {
 // start shows the first screen for the vault file: setup when there is none,
 // the codes when the OS key store opens it, and unlock otherwise.
 func (u *ui) start() {
+	if t := u.prefs.Theme(); t != "" {
+		u.applyTheme(t)
+	}
 	if !vaultExists(u.path) {
 		u.showSetup()
 		return
 	}
-	u.tryOpen(nil)
+	u.tryOpen()
 }
 
 // opened takes over an unlocked vault and shows its codes.
@@ -198,7 +223,8 @@ func (u *ui) lock() {
 		close(u.stopTick)
 		u.stopTick = nil
 	}
-	u.codes, u.add = nil, nil
+	u.codes, u.add, u.settings, u.imp, u.qr = nil, nil, nil, nil, nil
+	u.batches = nil
 	if u.clock != nil {
 		u.clock.stop()
 		u.clock = nil

@@ -13,6 +13,7 @@ import (
 	"github.com/deskauth/deskauth/vault"
 	"github.com/deskauth/deskauth/vault/keystore"
 	"github.com/deskauth/deskauth/vault/timesync"
+	"github.com/deskauth/deskauth/vault/transfer"
 )
 
 // The core packages return values and typed errors; this file words them in
@@ -52,6 +53,15 @@ var sentences = []struct {
 	{timesync.ErrNoAnswer, "The time source did not answer."},
 	{timesync.ErrBadAnswer, "The time source gave an answer DeskAuth cannot use."},
 	{timesync.ErrImplausible, "The time source is more than a day off, so it was not used."},
+	{transfer.ErrPasswordRequired, "The file is encrypted: type its password."},
+	{transfer.ErrUnknownFormat, "DeskAuth does not recognise this file. It reads otpauth links and the exports of Google Authenticator, Aegis, 2FAS, Bitwarden, WinAuth, Ente and the Authenticator extension."},
+	{transfer.ErrMalformed, "The file is damaged or not in the format it claims."},
+	{transfer.ErrTooLarge, "The file is too large to be an authenticator export."},
+	{transfer.ErrCostTooHigh, "The file asks for encryption settings far out of range, so it was not opened."},
+	{transfer.ErrNeedsWindows, "Windows protects this file: import it on the PC and user account that wrote it."},
+	{transfer.ErrUnsupported, "The file uses a protection DeskAuth does not support (a YubiKey, for example)."},
+	{transfer.ErrNoAccounts, "No accounts found."},
+	{transfer.ErrBatchMismatch, "This QR code does not belong with the export being scanned."},
 	{fs.ErrExist, "A vault already exists there; nothing was changed."},
 	{fs.ErrNotExist, "The file does not exist."},
 	{fs.ErrPermission, "Permission denied: DeskAuth cannot use this file or folder."},

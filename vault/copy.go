@@ -27,11 +27,14 @@ func EncodeBackup(accts []Account, settings Settings, password []byte) ([]byte, 
 			return nil, fmt.Errorf("account %d (%s): %w", i+1, a.Label(), err)
 		}
 	}
-	v := &Vault{accounts: append([]Account(nil), accts...), Settings: settings}
-	for i := range v.accounts {
-		// Its own copies: Close wipes them, and must not wipe the caller's.
-		v.accounts[i].Secret = bytes.Clone(v.accounts[i].Secret)
+	// The temporary vault gets its own copies of the secrets: its Close
+	// wipes them, and the caller's must stay intact.
+	own := make([]Account, len(accts))
+	for i, a := range accts {
+		a.Secret = bytes.Clone(a.Secret)
+		own[i] = a
 	}
+	v := &Vault{accounts: own, Settings: settings}
 	defer v.Close()
 	if _, err := rand.Read(v.id[:]); err != nil {
 		return nil, err

@@ -55,3 +55,12 @@ func TestEncodeBackupRefusesInvalidAccount(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// EncodeBackup works on its own copies: the caller's secrets survive it.
+func TestEncodeBackupLeavesCallersSecrets(t *testing.T) {
+	accts := sampleAccounts()
+	if _, err := EncodeBackup(accts, Settings{}, []byte("pw")); err != nil {
+		t.Fatal(err)
+	}
+	sameAccounts(t, accts, sampleAccounts())
+}

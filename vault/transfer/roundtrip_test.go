@@ -101,7 +101,7 @@ func addToFreshVault(t *testing.T, accts []vault.Account) []vault.Account {
 		t.Fatal(err)
 	}
 	defer v.Close()
-	// Close wipes the vault's secrets: return copies.
+	// Close wipes the vault's secrets, so keep copies of them.
 	out := append([]vault.Account(nil), v.Accounts()...)
 	for i := range out {
 		out[i].Secret = bytes.Clone(out[i].Secret)
