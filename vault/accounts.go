@@ -33,7 +33,9 @@ func (e *AmbiguousError) Error() string {
 }
 
 // Accounts returns the accounts in display order. The slice belongs to the
-// vault: read it, never change it, and do not keep it across a change.
+// vault: read it, never change it, and do not keep it across a change. Its
+// secrets are the vault's own memory, which Close wipes: take codes before
+// Close, and copy (then wipe) any secret to be kept after it.
 func (v *Vault) Accounts() []Account { return v.accounts }
 
 // Outcome is what adding one account would do.

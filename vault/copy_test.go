@@ -8,7 +8,6 @@ import (
 )
 
 func TestEncodeBackupOpensWithVaultOpen(t *testing.T) {
-	defer SetArgon2CostForTests(1, 64, 1)()
 	accts := []Account{
 		{Issuer: "株式会社テスト", Name: "山田", Kind: TOTP, Algorithm: SHA256, Digits: 8, Period: 60, Secret: []byte("0123456789abcdef0123")},
 		{Issuer: "Bank", Name: "bob", Kind: HOTP, Algorithm: SHA1, Digits: 6, Counter: 42, Secret: []byte("12345678901234567890")},
