@@ -52,6 +52,10 @@ type deps struct {
 	// background runs slow work (screen scans, clipboard reads) off the UI
 	// thread; results come back through fyne.Do. Tests run it inline.
 	background func(func())
+	// argon2 is the cost of new password slots; zero (the real app) is the
+	// vault's default. Tests lower it, as the CLI's tests do: a hook in the
+	// test binary, never a setting a user could lower by accident.
+	argon2 vault.Argon2Cost
 	// openFile and saveFile show the system's file dialog and return the
 	// chosen path ("" when cancelled), or errors.ErrUnsupported where there
 	// is none; nil means Fyne's dialog.
@@ -217,6 +221,10 @@ func (u *ui) opened(v *vault.Vault) {
 	// unfocus it first, or its blinking cursor keeps the window redrawing.
 	u.win.Canvas().Unfocus()
 	u.showCodes()
+	for _, w := range v.Warnings() {
+		u.codes.notice.SetText(describeWarning(w))
+		u.codes.notice.Show()
+	}
 	u.trayChanged()
 	u.noteFirstCode()
 	// Argon2id's memory (64 MiB and more) is garbage now; hand it back

@@ -45,7 +45,6 @@ func newHarness(t *testing.T, language string) *harness {
 	}
 	t.Setenv("LANG", language+".UTF-8")
 	t.Setenv("LANGUAGE", language)
-	t.Cleanup(vault.SetArgon2CostForTests(1, 64, 1))
 	h := &harness{t: t, path: filepath.Join(t.TempDir(), "deskauth.vault"), store: keystore.NewMemory()}
 	a := test.NewTempApp(t)
 	h.u = newUI(a, h.path, deps{
@@ -59,6 +58,7 @@ func newHarness(t *testing.T, language string) *harness {
 		},
 		clipboard:  func(context.Context) (image.Image, error) { return nil, capture.ErrNoImage },
 		background: func(f func()) { f() },
+		argon2:     vault.Argon2Cost{Time: 1, Memory: 64, Threads: 1},
 	})
 	h.u.win.Resize(fyne.NewSize(440, 600))
 	t.Cleanup(h.u.lock)

@@ -32,7 +32,6 @@ func Screenshots(dir string) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	defer vault.SetArgon2CostForTests(1, 64, 1)()
 
 	now := time.Date(2026, 11, 24, 9, 0, 12, 0, time.UTC)
 	store := keystore.NewMemory()
@@ -45,6 +44,7 @@ func Screenshots(dir string) error {
 		scan:       func(context.Context) ([]capture.Found, error) { return nil, capture.ErrNoQR },
 		clipboard:  func(context.Context) (image.Image, error) { return nil, capture.ErrNoImage },
 		background: func(f func()) { f() },
+		argon2:     cheap,
 	})
 	u.path = "C:\\Users\\yamada\\AppData\\Roaming\\DeskAuth\\deskauth.vault" // what a Windows admin sees
 	u.win.Resize(fyne.NewSize(440, 640))
@@ -57,6 +57,9 @@ func Screenshots(dir string) error {
 	u.win.ShowAndRun()
 	return failure
 }
+
+// cheap is the Argon2id cost of the screenshots' throwaway vault.
+var cheap = vault.Argon2Cost{Time: 1, Memory: 64, Threads: 1}
 
 var sampleURIs = []string{
 	"otpauth://totp/Trend%20Micro:admin@example.co.jp?secret=JBSWY3DPEHPK3PXP&issuer=Trend%20Micro",
@@ -111,7 +114,7 @@ func shoot(u *ui, a fyne.App, dir, path string, store keystore.Store) error {
 			})
 			snap("setup")
 			do(func() {
-				v, e := vault.Create(path, vault.Protection{Password: []byte("pw"), Store: store})
+				v, e := vault.Create(path, vault.Protection{Password: []byte("pw"), Store: store, Argon2: cheap})
 				if e == nil {
 					_, e = v.Add(accts...)
 					v.Close()

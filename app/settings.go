@@ -229,7 +229,7 @@ func (u *ui) protectionText() string {
 func (u *ui) applyProtection() {
 	s := u.settings
 	choice := u.protectionChoice(s.protect.Selected)
-	var p vault.Protection
+	p := vault.Protection{Argon2: u.deps.argon2}
 	if choice != protectOS {
 		switch {
 		case s.password.Text == "":

@@ -252,6 +252,7 @@ func TestPreferencesAppliedAtStart(t *testing.T) {
 		now:        func() time.Time { return fixedNow },
 		store:      func() (keystore.Store, error) { return store, nil },
 		background: func(f func()) { f() },
+		argon2:     cheap,
 	})
 	t.Cleanup(u.lock)
 	u.start()

@@ -174,7 +174,7 @@ func (u *ui) createVault() {
 	s.status.SetText(lang.L("Creating the vault…"))
 	u.deps.background(func() {
 		var v *vault.Vault
-		p := vault.Protection{Password: password}
+		p := vault.Protection{Password: password, Argon2: u.deps.argon2}
 		var err error
 		if choice != protectPassword {
 			p.Store, err = u.deps.store()

@@ -138,9 +138,18 @@ func describeField(e *vault.FieldError) string {
 	case vault.ReasonUnknown:
 		switch e.Field {
 		case vault.FieldKind:
+			if e.Value == "" {
+				return lang.L("Unknown type: DeskAuth reads totp, hotp and steam.")
+			}
 			return lang.L("Unknown type “{{.Value}}”: DeskAuth reads totp, hotp and steam.", data)
 		case vault.FieldAlgorithm:
+			if e.Value == "" {
+				return lang.L("Unsupported algorithm: DeskAuth supports SHA1, SHA256 and SHA512.")
+			}
 			return lang.L("Unsupported algorithm “{{.Value}}”: DeskAuth supports SHA1, SHA256 and SHA512.", data)
+		}
+		if e.Value == "" {
+			return lang.L("Unknown {{.Field}}.", data)
 		}
 		return lang.L("Unknown {{.Field}} “{{.Value}}”.", data)
 	case vault.ReasonUnsupported:
@@ -150,8 +159,14 @@ func describeField(e *vault.FieldError) string {
 	case vault.ReasonTooShort:
 		return lang.L("The secret key is too short.")
 	case vault.ReasonNotNumber:
+		if e.Value == "" { // withheld: it looked like part of a secret
+			return lang.L("The {{.Field}} is not a whole number.", data)
+		}
 		return lang.L("The {{.Field}} “{{.Value}}” is not a whole number.", data)
 	case vault.ReasonRange:
+		if e.Value == "" {
+			return lang.L("The {{.Field}} must be between {{.Min}} and {{.Max}}.", data)
+		}
 		return lang.L("The {{.Field}} must be between {{.Min}} and {{.Max}}, not {{.Value}}.", data)
 	case vault.ReasonSteam:
 		return lang.L("A Steam account has 5 characters and uses SHA1.")
@@ -159,8 +174,20 @@ func describeField(e *vault.FieldError) string {
 		return lang.L("The time is before 1970.")
 	case vault.ReasonLength:
 		return lang.L("The code has {{.Value}} characters; this account's codes have {{.Min}}.", data)
+	case vault.ReasonControl:
+		return lang.L("The {{.Field}} holds a control character, which DeskAuth does not store.", data)
+	case vault.ReasonInvalidUTF8:
+		return lang.L("The {{.Field}} is not valid text (UTF-8).", data)
+	case vault.ReasonTooLong:
+		return lang.L("The {{.Field}} is too long (at most {{.Max}} bytes).", data)
 	}
 	return lang.L("This account cannot be used.")
+}
+
+// describeWarning words what the vault noticed about where it lives.
+func describeWarning(w vault.Warning) string {
+	return lang.L("Other users of this computer can change the folder {{.Folder}}: they cannot read the vault, but they could delete or replace it. Keep the vault in a folder only you can write to.",
+		map[string]any{"Folder": w.Path})
 }
 
 // describeNote words what a scan or paste found besides accounts.

@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"fyne.io/fyne/v2/test"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/lang"
@@ -39,13 +41,17 @@ func coreResults() map[string]func() string {
 		vault.FieldPeriod, vault.FieldCounter, vault.FieldIssuer, vault.FieldName, vault.FieldTime, vault.FieldCode}
 	reasons := []vault.Reason{vault.ReasonMissing, vault.ReasonNotOTPAuth, vault.ReasonUnknown, vault.ReasonUnsupported,
 		vault.ReasonNotBase32, vault.ReasonTooShort, vault.ReasonNotNumber, vault.ReasonRange, vault.ReasonSteam,
-		vault.ReasonBefore1970, vault.ReasonLength}
+		vault.ReasonBefore1970, vault.ReasonLength, vault.ReasonControl, vault.ReasonInvalidUTF8, vault.ReasonTooLong}
 	for _, f := range fields {
 		for _, r := range reasons {
 			fe := &vault.FieldError{Field: f, Reason: r, Value: "x", Min: 1, Max: 2}
 			out[fmt.Sprintf("field %s %s", f, r)] = func() string { return describe(fe) }
+			withheld := &vault.FieldError{Field: f, Reason: r, Min: 1, Max: 2}
+			out[fmt.Sprintf("field %s %s withheld", f, r)] = func() string { return describe(withheld) }
 		}
 	}
+	w := vault.Warning{Kind: vault.WarnFolderWritable, Path: "/tmp"}
+	out["warning folder writable"] = func() string { return describeWarning(w) }
 	for _, n := range []vault.Note{
 		{Kind: vault.NoteUnusable, Err: &vault.FieldError{Field: vault.FieldSecret, Reason: vault.ReasonNotBase32}},
 		{Kind: vault.NoteSkipped, Label: "x", Err: &vault.FieldError{Field: vault.FieldAlgorithm, Reason: vault.ReasonUnsupported, Value: "MD5"}},
@@ -72,7 +78,7 @@ func TestCoreResultsWordedInJapanese(t *testing.T) {
 	fallback := lang.L("Something went wrong. The details are in the log.")
 	for name, f := range results {
 		ja := f()
-		if ja == en[name] || ja == "" || ja == fallback {
+		if ja == en[name] || ja == "" || ja == fallback || strings.Contains(ja, "“”") {
 			t.Errorf("%s: Japanese %q, English %q", name, ja, en[name])
 		}
 	}
@@ -145,5 +151,25 @@ func TestEveryKeyTranslated(t *testing.T) {
 	}
 	if n < 50 {
 		t.Fatalf("found only %d keys: the scan is broken", n)
+	}
+}
+
+// A vault in a folder others can write to opens, with a notice saying so.
+func TestFolderWarningShown(t *testing.T) {
+	h := newHarness(t, "")
+	if err := os.Chmod(filepath.Dir(h.path), 0o777); err != nil {
+		t.Fatal(err)
+	}
+	h.createWithPassword("pw")
+	h.u.lock()
+	h.u.unlock = nil
+	h.u.start()
+	if h.u.unlock == nil {
+		t.Fatal("no unlock screen")
+	}
+	test.Type(h.u.unlock.password, "pw")
+	test.Tap(h.u.unlock.open)
+	if h.u.codes == nil || !strings.Contains(h.u.codes.notice.Text, "Other users of this computer can change the folder "+filepath.Dir(h.path)) {
+		t.Fatalf("notice = %q", h.u.codes.notice.Text)
 	}
 }

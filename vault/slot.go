@@ -14,14 +14,6 @@ import (
 // Key slots: each one holds the vault's master key, wrapped under a different
 // secret. Unlocking needs any one of them.
 
-// SetArgon2CostForTests used to lower the cost of every new password slot
-// in the process.
-//
-// Deprecated: it does nothing. Set Protection.Argon2 instead (the CLI's tests
-// do it through a hook in package main). It stays only until app's tests stop
-// calling it.
-func SetArgon2CostForTests(t, m uint32, p uint8) (restore func()) { return func() {} }
-
 // slotAD binds a password slot's wrapped key to its own parameters and to the
 // vault ID, so a slot cannot be moved between vaults or have its cost edited
 // without the unwrap failing.

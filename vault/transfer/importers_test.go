@@ -246,7 +246,6 @@ func TestMain(m *testing.M) {
 	// Keep the tests' own scrypt and Argon2id cheap (files record their
 	// cost, so they still open normally).
 	setAegisCostForTests(1<<10, 8, 1)
-	vault.SetArgon2CostForTests(1, 64, 1)
 	os.Exit(m.Run())
 }
 

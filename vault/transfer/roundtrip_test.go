@@ -35,7 +35,6 @@ func withSteamAndPeriod() []vault.Account {
 // TestRoundTrip exports in each format, imports the result into a fresh
 // vault through the core, and gets the same account set back.
 func TestRoundTrip(t *testing.T) {
-	defer vault.SetArgon2CostForTests(1, 64, 1)()
 	defer setAegisCostForTests(1<<10, 8, 1)()
 	all := withSteamAndPeriod()
 	pw := []byte("エクスポート pw")
@@ -111,7 +110,6 @@ func addToFreshVault(t *testing.T, accts []vault.Account) []vault.Account {
 
 // TestDeskAuthExportOpensWithVaultOpen: the encrypted backup is a vault.
 func TestDeskAuthExportOpensWithVaultOpen(t *testing.T) {
-	defer vault.SetArgon2CostForTests(1, 64, 1)()
 	data, err := ExportDeskAuth(roundTripSet(), vault.Settings{TimeSource: "ntp://"}, []byte("backup"))
 	if err != nil {
 		t.Fatal(err)
