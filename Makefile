@@ -69,7 +69,7 @@ windows: deps
 	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc $(GO) build -ldflags "-H=windowsgui" -o $(BIN)/windows/deskauth.exe ./cmd/deskauth
 	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(GO) build -o $(BIN)/windows/deskauth-cli.exe ./cmd/deskauth-cli
 
-# Release packages (scripts/dist, packaging/; see docs/INSTALL.md). make dist
+# Release packages (scripts/dist, packaging/; see README.md, "Building the packages"). make dist
 # builds what this machine can: on Linux the Windows installer and portable
 # zip (cross-built) and the Linux tar.xz and .deb; on macOS the universal .dmg;
 # on Windows (MSYS2) the Windows ones. Everything lands in dist/ (DIST_DIR)
