@@ -7,8 +7,8 @@ BIN := bin
 
 # Packages that link Fyne (cgo, OpenGL) are tested without the race detector;
 # everything else runs with it.
-GUI_PKGS := ./app/... ./cmd/deskauth ./cmd/deskauth-screenshots
-CORE_PKGS = $(shell $(GO) list ./... | grep -v -e '/app' -e '/cmd/deskauth$$' -e '/cmd/deskauth-screenshots$$')
+GUI_PKGS := ./app/... ./cmd/deskauth ./cmd/deskauth-screenshots ./bench/gui-idle
+CORE_PKGS = $(shell $(GO) list ./... | grep -v -e '/app' -e '/cmd/deskauth$$' -e '/cmd/deskauth-screenshots$$' -e '/bench/gui-idle$$')
 
 .PHONY: all deps build run test test-go test-integration bench fuzz clean windows screenshots
 .PHONY: dist dist-windows dist-linux dist-macos dist-checksums dist-manifests test-dist
