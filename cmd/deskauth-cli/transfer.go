@@ -164,11 +164,7 @@ func importImages(paths []string) (*transfer.Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		if len(res.Accounts) == 0 {
-			res.Format = transfer.OTPAuth
-		}
-		res.Accounts = append(res.Accounts, more.Accounts...)
-		res.Problems = append(res.Problems, more.Problems...)
+		res.Merge(more)
 	}
 	return res, nil
 }

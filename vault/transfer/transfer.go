@@ -219,6 +219,17 @@ func parseEnte(data []byte, opt *Options, res *Result) error {
 }
 
 // add validates a and records it, or records why it is unusable.
+// Merge appends o's accounts and problems to r, as when the QR codes of a
+// Google export and some otpauth links come from the same images. r takes
+// o's format when r has no accounts of its own.
+func (r *Result) Merge(o *Result) {
+	if len(r.Accounts) == 0 {
+		r.Format = o.Format
+	}
+	r.Accounts = append(r.Accounts, o.Accounts...)
+	r.Problems = append(r.Problems, o.Problems...)
+}
+
 func (r *Result) add(entry int, a vault.Account) {
 	a.Issuer = strings.TrimSpace(a.Issuer)
 	a.Name = strings.TrimSpace(a.Name)
