@@ -1,9 +1,6 @@
 package app
 
 import (
-	"bufio"
-	"os/exec"
-	"strings"
 	"testing"
 
 	"github.com/godbus/dbus/v5"
@@ -14,21 +11,7 @@ import (
 // hasTrayHost asks a real session bus (a private dbus-daemon) whether a
 // StatusNotifierWatcher runs: no at first, yes once one owns the name.
 func TestTrayHostDetection(t *testing.T) {
-	testenv.Require(t, "dbus-daemon")
-	cmd := exec.Command("dbus-daemon", "--session", "--nofork", "--print-address=1")
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	addr, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("DBUS_SESSION_BUS_ADDRESS", strings.TrimSpace(addr))
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", testenv.SessionBus(t))
 	if hasTrayHost() {
 		t.Fatal("a bare session bus reported a tray host")
 	}

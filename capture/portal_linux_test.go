@@ -1,7 +1,6 @@
 package capture
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"image"
@@ -9,7 +8,6 @@ import (
 	"image/draw"
 	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -103,40 +101,6 @@ func TestIsTempPath(t *testing.T) {
 	}
 }
 
-// startSessionBus starts a private D-Bus session daemon and returns its
-// address; it is stopped when the test ends.
-func startSessionBus(t *testing.T) string {
-	t.Helper()
-	testenv.Require(t, "dbus-daemon")
-	cmd := exec.Command("dbus-daemon", "--session", "--nofork", "--print-address=1")
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
-		cmd.Wait()
-	})
-	addr := make(chan string, 1)
-	go func() {
-		line, _ := bufio.NewReader(out).ReadString('\n')
-		addr <- strings.TrimSpace(line)
-	}()
-	select {
-	case a := <-addr:
-		if a == "" {
-			t.Fatal("dbus-daemon printed no address")
-		}
-		return a
-	case <-time.After(20 * time.Second):
-		t.Fatal("dbus-daemon did not start")
-	}
-	return ""
-}
-
 // fakePortal is a tiny xdg-desktop-portal with only the Screenshot method,
 // exported on a real bus. It writes shot to a PNG in dir and answers with
 // response code, the way the real portal does: the call returns the Request
@@ -211,7 +175,7 @@ func desktopShot(t *testing.T, text string) (*image.RGBA, image.Rectangle) {
 }
 
 func TestPortalOnRealBus(t *testing.T) {
-	addr := startSessionBus(t)
+	addr := testenv.SessionBus(t)
 	connect := func() (*dbus.Conn, error) { return dbus.Connect(addr) }
 
 	// No portal on the bus: say what to install.
@@ -254,7 +218,7 @@ func TestPortalOnRealBus(t *testing.T) {
 // the code.
 func TestScanWaylandFallsBackToPortal(t *testing.T) {
 	dpy := startXvfb(t, "1280x720x24")
-	addr := startSessionBus(t)
+	addr := testenv.SessionBus(t)
 	shot, code := desktopShot(t, uriLeft)
 	startFakePortal(t, addr, shot, 0)
 	t.Setenv("DISPLAY", dpy)
@@ -278,7 +242,7 @@ func TestScanWaylandFallsBackToPortal(t *testing.T) {
 	}
 
 	// No portal either: say what to install.
-	t.Setenv("DBUS_SESSION_BUS_ADDRESS", startSessionBus(t))
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", testenv.SessionBus(t))
 	_, err = Scan(context.Background())
 	if !errors.Is(err, ErrNoDisplay) || !strings.Contains(err.Error(), "install xdg-desktop-portal") {
 		t.Errorf("Wayland without a portal: %v", err)
