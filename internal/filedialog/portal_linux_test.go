@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,15 +17,20 @@ import (
 // xdg-desktop-portal does: the call returns the Request path at once, and
 // the answer comes as that Request's Response signal.
 type fakePortal struct {
-	conn    *dbus.Conn
+	conn *dbus.Conn
+	uri  string
+
+	mu      sync.Mutex // the bus calls the portal from its own goroutines
 	code    uint32
-	uri     string
 	title   string
 	options map[string]dbus.Variant
 }
 
 func (p *fakePortal) answer(sender dbus.Sender, title string, options map[string]dbus.Variant) (dbus.ObjectPath, *dbus.Error) {
+	p.mu.Lock()
 	p.title, p.options = title, options
+	code := p.code
+	p.mu.Unlock()
 	token, _ := options["handle_token"].Value().(string)
 	who := strings.ReplaceAll(strings.TrimPrefix(string(sender), ":"), ".", "_")
 	path := dbus.ObjectPath("/org/freedesktop/portal/desktop/request/" + who + "/" + token)
@@ -34,9 +40,16 @@ func (p *fakePortal) answer(sender dbus.Sender, title string, options map[string
 		if p.uri != "" {
 			results["uris"] = dbus.MakeVariant([]string{p.uri})
 		}
-		p.conn.Emit(path, "org.freedesktop.portal.Request.Response", p.code, results)
+		p.conn.Emit(path, "org.freedesktop.portal.Request.Response", code, results)
 	}()
 	return path, nil
+}
+
+// seen returns the title and options of the last call.
+func (p *fakePortal) seen() (string, map[string]dbus.Variant) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.title, p.options
 }
 
 func (p *fakePortal) OpenFile(sender dbus.Sender, parent, title string, options map[string]dbus.Variant) (dbus.ObjectPath, *dbus.Error) {
@@ -76,18 +89,22 @@ func TestPortalFileChooser(t *testing.T) {
 	if err != nil || got != "/home/yamada/QR コード.png" {
 		t.Fatalf("Open = %q, %v", got, err)
 	}
-	if p.title != "QR コードの画像を選択" {
-		t.Errorf("title = %q", p.title)
+	title, options := p.seen()
+	if title != "QR コードの画像を選択" {
+		t.Errorf("title = %q", title)
 	}
-	if f := p.options["filters"].String(); !strings.Contains(f, "*.png") || !strings.Contains(f, "*.jpg") {
+	if f := options["filters"].String(); !strings.Contains(f, "*.png") || !strings.Contains(f, "*.jpg") {
 		t.Errorf("filters = %s", f)
 	}
 
+	p.mu.Lock()
 	p.code = 1 // the user cancelled
+	p.mu.Unlock()
 	if got, err := Save("保存", "backup.vault"); got != "" || err != nil {
 		t.Errorf("cancelled Save = %q, %v", got, err)
 	}
-	if name, _ := p.options["current_name"].Value().(string); name != "backup.vault" {
+	_, options = p.seen()
+	if name, _ := options["current_name"].Value().(string); name != "backup.vault" {
 		t.Errorf("current_name = %q", name)
 	}
 }
