@@ -3,6 +3,7 @@ package winclip
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"time"
 	"unsafe"
 
@@ -52,7 +53,7 @@ func SetText(text string) error {
 	if err := open(); err != nil {
 		return err
 	}
-	defer closeClipboard.Call()
+	defer close()
 	if r, _, e := emptyClipboard.Call(); r == 0 {
 		return fmt.Errorf("EmptyClipboard: %v", e)
 	}
@@ -77,7 +78,7 @@ func Clear() error {
 	if err := open(); err != nil {
 		return err
 	}
-	defer closeClipboard.Call()
+	defer close()
 	if r, _, e := emptyClipboard.Call(); r == 0 {
 		return fmt.Errorf("EmptyClipboard: %v", e)
 	}
@@ -102,7 +103,7 @@ func Data(format uintptr) ([]byte, bool, error) {
 	if err := open(); err != nil {
 		return nil, false, err
 	}
-	defer closeClipboard.Call()
+	defer close()
 	if r, _, _ := isClipboardFormatAvailable.Call(format); r == 0 {
 		return nil, false, nil
 	}
@@ -124,7 +125,11 @@ func Data(format uintptr) ([]byte, bool, error) {
 }
 
 // open retries for a moment: another program may be reading the clipboard.
+// The clipboard is opened by the calling OS thread, and EmptyClipboard and
+// SetClipboardData fail on any other, so open locks the goroutine to its
+// thread; the caller's deferred close unlocks it.
 func open() error {
+	runtime.LockOSThread()
 	var err error
 	for range 20 {
 		r, _, e := openClipboard.Call(0)
@@ -134,7 +139,14 @@ func open() error {
 		err = e
 		time.Sleep(10 * time.Millisecond)
 	}
+	runtime.UnlockOSThread()
 	return errors.Join(errors.New("OpenClipboard failed"), err)
+}
+
+// close closes the clipboard that open opened, and frees the thread.
+func close() {
+	closeClipboard.Call()
+	runtime.UnlockOSThread()
 }
 
 // setData copies n bytes at src into global memory handed to the clipboard,
