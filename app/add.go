@@ -287,6 +287,7 @@ func (u *ui) savePending() {
 	for i := range s.pending {
 		s.pending[i].Choice = choice
 	}
+	u.waitIdle()
 	r, err := u.vault.AddPlanned(s.pending)
 	if err != nil {
 		s.status.SetText(describe(err))

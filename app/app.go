@@ -129,6 +129,30 @@ type ui struct {
 	closeNotice *dialog.ConfirmDialog
 
 	paintLog string // test-only: where to note the first code shown
+
+	// busy is open while a background goroutine uses the vault (a
+	// protection change); anything else that touches the vault waits for
+	// it first (waitIdle), since a Vault has one owner at a time.
+	busy chan struct{}
+}
+
+// beginExclusive marks the vault as in use by a background job and returns
+// the function that job calls when it no longer touches the vault (before
+// it hands its result to the UI thread).
+func (u *ui) beginExclusive() (end func()) {
+	ch := make(chan struct{})
+	u.busy = ch
+	return func() { close(ch) }
+}
+
+// waitIdle waits until no background job uses the vault. It runs on the UI
+// thread; the job closes its channel before it calls fyne.Do, so this never
+// waits on the UI thread itself.
+func (u *ui) waitIdle() {
+	if u.busy != nil {
+		<-u.busy
+		u.busy = nil
+	}
 }
 
 // Run opens the main window on the vault at vaultPath and blocks until the app
@@ -287,6 +311,7 @@ func (u *ui) lockAndAsk() {
 
 // lock closes the vault, wiping its keys from memory.
 func (u *ui) lock() {
+	u.waitIdle()
 	u.clearClipboard()
 	u.cancelAutoLock()
 	if u.stopTick != nil {

@@ -13,13 +13,16 @@ import (
 // copySecret puts code on the clipboard (kept out of Windows clipboard
 // history and cloud sync, see clipboard_windows.go) and starts its clear
 // timer.
-func (u *ui) copySecret(code string) {
+func (u *ui) copySecret(code string) error {
 	u.stopClipboardTimer()
-	writeClipboard(u.app, code)
+	if err := writeClipboard(u.app, code); err != nil {
+		return err
+	}
 	u.clipHeld = code
 	if after := u.prefs.ClipboardClear(); after > 0 {
 		u.clipTimer = u.after(after, func() { fyne.Do(u.clearClipboard) })
 	}
+	return nil
 }
 
 // clearClipboard empties the clipboard if it still holds our code.

@@ -166,17 +166,22 @@ func (u *ui) copyCode(i int) {
 	if u.vault == nil {
 		return
 	}
+	u.waitIdle()
 	code, err := u.vault.UseCode(i, u.clock.Now())
 	if err != nil {
 		u.say(describe(err))
 		return
 	}
-	u.copySecret(code)
+	if err := u.copySecret(code); err != nil {
+		u.say(describe(err))
+		return
+	}
 	u.say(lang.L("Copied the code for {{.Account}}", map[string]any{"Account": u.vault.Accounts()[i].Label()}))
 	if u.codes != nil {
 		for _, r := range u.codes.rows {
 			if r.index == i {
-				r.shown = "" // an HOTP code moved on
+				r.used = code // for HOTP, the code now on the clipboard
+				r.shown = ""
 				r.tick(u.clock.Now())
 			}
 		}

@@ -200,6 +200,7 @@ func (u *ui) confirmImport() {
 			s.plan[i].Choice = vault.Replace
 		}
 	}
+	u.waitIdle()
 	r, err := u.vault.AddPlanned(s.plan)
 	if err != nil {
 		s.status.SetText(describe(err))
@@ -361,9 +362,12 @@ func (u *ui) exportEncrypted(kind int) {
 		again.SetText("")
 		d.Hide()
 		u.say(lang.L("Encrypting…"))
-		accts := append([]vault.Account(nil), u.vault.Accounts()...)
+		// Copies of the secrets: the vault wipes its own on lock, which may
+		// come while this runs.
+		accts := u.vault.Snapshot()
 		settings := u.vault.Settings // the backup replaces a lost vault as is
 		u.deps.background(func() {
+			defer vault.Wipe(accts)
 			var data []byte
 			var err error
 			name := "deskauth-backup.vault"

@@ -37,12 +37,18 @@ type codeRow struct {
 
 	issuerText, accountText string // untruncated
 	shown                   string // what code.Text was last set to
+	used                    string // HOTP: the code last handed out (copied), shown until the next
 	focused, hovered        bool
 	revealed                bool // clicked or focused while codes are hidden
 }
 
 // hiddenCode stands for a code while "hide codes until clicked" is on.
 const hiddenCode = "••• •••"
+
+// unusedHOTP stands for an HOTP code not yet handed out: click to get one.
+func unusedHOTP(digits int) string {
+	return strings.ReplaceAll(groupDigits(strings.Repeat("0", digits)), "0", "-")
+}
 
 func newCodeRow(u *ui, index int) *codeRow {
 	r := &codeRow{u: u, index: index}
@@ -124,9 +130,16 @@ func (r *codeRow) tick(now time.Time) {
 }
 
 // codeText is what the code line shows: the grouped code, dots while codes
-// are hidden, or a dash when the account cannot make one.
+// are hidden, or a dash when the account cannot make one. An HOTP account
+// shows only a code already handed out (vault.UseCode, on copy): showing
+// the next one would let it be typed from the screen and then copied again.
 func (r *codeRow) codeText(a vault.Account, now time.Time) (string, color.Color) {
 	c, err := a.Code(now)
+	if a.Kind == vault.HOTP && err == nil {
+		if c = r.used; c == "" {
+			return unusedHOTP(a.Digits), theme.Color(theme.ColorNamePlaceHolder)
+		}
+	}
 	switch {
 	case err != nil:
 		return "—", theme.Color(theme.ColorNameError)

@@ -50,6 +50,7 @@ func (u *ui) showRowMenu(r *codeRow, e *fyne.PointEvent) {
 
 // move moves account i up or down and keeps the keyboard on it.
 func (u *ui) move(i, delta int) {
+	u.waitIdle()
 	if err := u.vault.Move(i, delta); err != nil {
 		u.say(describe(err))
 		return
@@ -87,6 +88,7 @@ func (u *ui) askRename(i int) {
 	d.problem.Hide()
 	cancel := widget.NewButton(lang.L("Cancel"), func() { d.dialog.Hide(); u.renaming = nil })
 	d.save = widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), func() {
+		u.waitIdle()
 		if err := u.vault.Rename(i, d.issuer.Text, d.name.Text); err != nil {
 			d.problem.SetText(describe(err))
 			d.problem.Show()
@@ -126,6 +128,7 @@ func (u *ui) askRemove(i int) {
 			if !ok {
 				return
 			}
+			u.waitIdle()
 			if err := u.vault.Remove(i); err != nil {
 				u.say(describe(err))
 				return

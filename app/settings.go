@@ -243,7 +243,9 @@ func (u *ui) applyProtection() {
 	}
 	s.apply.Disable()
 	s.status.SetText(lang.L("Saving…"))
+	u.waitIdle()
 	v := u.vault
+	end := u.beginExclusive() // copies, edits and lock wait for the save
 	u.deps.background(func() {
 		var err error
 		if choice != protectPassword {
@@ -252,6 +254,7 @@ func (u *ui) applyProtection() {
 		if err == nil {
 			err = v.Protect(p)
 		}
+		end()
 		clear(p.Password)
 		debug.FreeOSMemory()
 		fyne.Do(func() {
@@ -350,6 +353,7 @@ func (u *ui) saveTimeSource() {
 		s.timeStatus.SetText(describe(err))
 		return
 	}
+	u.waitIdle()
 	if err := u.vault.UpdateSettings(func(st *vault.Settings) { st.TimeSource = text }); err != nil {
 		s.timeStatus.SetText(describe(err))
 		return

@@ -21,10 +21,15 @@ import (
 
 // sentences maps the core's sentinel errors to what the window says, most
 // specific first (a BackupError also matches ErrCorrupt).
+// errClipboardBusy: the clipboard could not be written privately (another
+// program holds it); nothing was copied.
+var errClipboardBusy = errors.New("the clipboard is busy")
+
 var sentences = []struct {
 	err error
 	key string
 }{
+	{errClipboardBusy, "The clipboard is in use by another program; nothing was copied. Try again."},
 	{vault.ErrBackupAvailable, "The vault file is damaged, but an intact backup exists."},
 	{vault.ErrWrongPassword, "Wrong password."},
 	{vault.ErrCorrupt, "The vault file is damaged."},

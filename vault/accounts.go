@@ -38,6 +38,24 @@ func (e *AmbiguousError) Error() string {
 // Close, and copy (then wipe) any secret to be kept after it.
 func (v *Vault) Accounts() []Account { return v.accounts }
 
+// Snapshot returns copies of the accounts whose secrets the caller owns, for
+// work that may outlive the vault's unlocked state (an export in the
+// background). The caller wipes them with Wipe when done.
+func (v *Vault) Snapshot() []Account {
+	out := slices.Clone(v.accounts)
+	for i := range out {
+		out[i].Secret = bytes.Clone(out[i].Secret)
+	}
+	return out
+}
+
+// Wipe overwrites the secrets of accts with zeros.
+func Wipe(accts []Account) {
+	for i := range accts {
+		clear(accts[i].Secret)
+	}
+}
+
 // Outcome is what adding one account would do.
 type Outcome int
 
@@ -150,6 +168,7 @@ func (v *Vault) AddPlanned(plan []Planned) (AddReport, error) {
 			return AddReport{}, ErrNoAccount
 		}
 	}
+	moved := false // an HOTP counter moved past a code shown
 	err := v.change(func() {
 		for _, p := range plan {
 			a := p.Account
@@ -157,6 +176,13 @@ func (v *Vault) AddPlanned(plan []Planned) (AddReport, error) {
 				a.Advance()
 			}
 			switch {
+			case p.Outcome == Duplicate && p.CodeShown && a.Kind == HOTP && p.Existing >= 0 &&
+				v.accounts[p.Existing].Kind == HOTP && v.accounts[p.Existing].Counter < a.Counter:
+				// The code shown was typed into the console: the account
+				// already here must not hand it out again.
+				v.accounts[p.Existing].Counter = a.Counter
+				moved = true
+				r.Skipped = append(r.Skipped, a)
 			case p.Outcome == Duplicate || (p.Outcome == Reenrolment && p.Choice == Skip):
 				r.Skipped = append(r.Skipped, a)
 			case p.Outcome == Reenrolment && p.Choice == Replace:
@@ -174,7 +200,7 @@ func (v *Vault) AddPlanned(plan []Planned) (AddReport, error) {
 				}
 			}
 		}
-	}, func() bool { return r.Changed() })
+	}, func() bool { return r.Changed() || moved })
 	if err != nil {
 		return AddReport{}, err
 	}

@@ -302,3 +302,41 @@ func TestPasswordOnlyAndSlots(t *testing.T) {
 		t.Fatalf("Slots(missing) = %v", err)
 	}
 }
+
+// An HOTP account scanned again and skipped as a duplicate: its code was
+// shown (and typed), so the stored counter moves past it.
+func TestShownCodeOfDuplicateHOTPIsUsed(t *testing.T) {
+	v := openSample(t)
+	again := sampleAccounts()[1] // HOTP, counter 42, already in the vault
+	plan := v.Plan([]Account{again})
+	if plan[0].Outcome != Duplicate {
+		t.Fatalf("outcome %d", plan[0].Outcome)
+	}
+	plan[0].CodeShown = true
+	r, err := v.AddPlanned(plan)
+	if err != nil || len(r.Skipped) != 1 {
+		t.Fatalf("AddPlanned: %+v %v", r, err)
+	}
+	if got := reopen(t, v)[1].Counter; got != 43 {
+		t.Fatalf("saved counter %d, want 43", got)
+	}
+	shown, _ := again.Code(time.Time{})
+	if code, _ := v.UseCode(1, time.Time{}); code == shown {
+		t.Fatal("the code shown when scanning again was handed out")
+	}
+}
+
+func TestSnapshotOwnsItsSecrets(t *testing.T) {
+	v := openSample(t)
+	snap := v.Snapshot()
+	v.Close()
+	sameAccounts(t, snap, sampleAccounts())
+	Wipe(snap)
+	for _, a := range snap {
+		for _, b := range a.Secret {
+			if b != 0 {
+				t.Fatal("Wipe left a secret")
+			}
+		}
+	}
+}

@@ -301,11 +301,11 @@ func noteText(n vault.Note) string {
 // (one per Base32 character, capped), so the output can be pasted into a
 // ticket.
 func maskedAccount(a vault.Account) string {
-	label := a.Name
+	label := printable(a.Name)
 	if a.Issuer != "" {
-		label = a.Issuer + ": " + a.Name
+		label = printable(a.Issuer) + ": " + label
 	}
-	n := len(vault.EncodeSecret(a.Secret))
+	n := (len(a.Secret)*8 + 4) / 5 // Base32 characters, without making the text
 	masked := strings.Repeat("*", min(n, 16))
 	var param string
 	if a.Kind == vault.HOTP {
@@ -319,9 +319,10 @@ func maskedAccount(a vault.Account) string {
 func oneLine(s string) string { return strings.ReplaceAll(s, "\n", " ") }
 
 // quoteIfNeeded keeps a printable one-line payload as it is and quotes
-// anything with control characters, so a payload cannot fake output lines.
+// anything with control characters or bidirectional overrides, so a payload
+// can neither fake output lines nor reorder them.
 func quoteIfNeeded(s string) string {
-	if strconv.CanBackquote(s) {
+	if strconv.CanBackquote(s) && printable(s) == s {
 		return s
 	}
 	return strconv.Quote(s)
