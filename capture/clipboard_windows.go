@@ -2,26 +2,11 @@ package capture
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image"
-	"runtime"
-	"time"
-	"unsafe"
 
-	"golang.org/x/sys/windows"
-)
-
-var (
-	user32                         = windows.NewLazySystemDLL("user32.dll")
-	procOpenClipboard              = user32.NewProc("OpenClipboard")
-	procCloseClipboard             = user32.NewProc("CloseClipboard")
-	procGetClipboardData           = user32.NewProc("GetClipboardData")
-	procIsClipboardFormatAvailable = user32.NewProc("IsClipboardFormatAvailable")
-	procRegisterClipboardFormatW   = user32.NewProc("RegisterClipboardFormatW")
-	kernel32                       = windows.NewLazySystemDLL("kernel32.dll")
-	procGlobalLock                 = kernel32.NewProc("GlobalLock")
-	procGlobalUnlock               = kernel32.NewProc("GlobalUnlock")
-	procGlobalSize                 = kernel32.NewProc("GlobalSize")
+	"github.com/deskauth/deskauth/internal/winclip"
 )
 
 // Standard clipboard formats. Windows synthesises CF_DIB from CF_DIBV5 and
@@ -35,64 +20,23 @@ const (
 // clipboard (it keeps the exact pixels), or else the device-independent
 // bitmap every Windows screenshot offers.
 func readClipboard(ctx context.Context) (image.Image, error) {
-	// The clipboard is opened by a thread, and must be closed by it.
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	// Another program may hold the clipboard open for a moment.
-	for try := 0; ; try++ {
-		if r, _, err := procOpenClipboard.Call(0); r != 0 {
-			break
-		} else if try == 20 {
-			return nil, fmt.Errorf("cannot open the clipboard (another program holds it): %v", err)
-		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(25 * time.Millisecond):
-		}
-	}
-	defer procCloseClipboard.Call()
-
-	name, _ := windows.UTF16PtrFromString("PNG")
-	if png, _, _ := procRegisterClipboardFormatW.Call(uintptr(unsafe.Pointer(name))); png != 0 && available(png) {
-		if data, err := clipboardBytes(png); err == nil && len(data) > 0 {
+	if png, err := winclip.Format("PNG"); err == nil {
+		if f, data, err := winclip.Read(ctx, maxClipboardBytes, png); err == nil && f != 0 && len(data) > 0 {
 			return loadClipboardData(data)
 		}
 	}
-	for _, f := range []uintptr{cfDIBV5, cfDIB} {
-		if !available(f) {
-			continue
-		}
-		data, err := clipboardBytes(f)
-		if err != nil {
-			return nil, err
-		}
-		return decodeDIB(data)
-	}
-	return nil, ErrNoImage
-}
-
-func available(format uintptr) bool {
-	r, _, _ := procIsClipboardFormatAvailable.Call(format)
-	return r != 0
-}
-
-// clipboardBytes copies the global memory block holding format.
-func clipboardBytes(format uintptr) ([]byte, error) {
-	h, _, err := procGetClipboardData.Call(format)
-	if h == 0 {
+	f, data, err := winclip.Read(ctx, maxClipboardBytes, cfDIBV5, cfDIB)
+	switch {
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	case errors.Is(err, winclip.ErrTooLarge):
+		return nil, fmt.Errorf("%w: the clipboard holds more than %d MB", ErrImageTooLarge, maxClipboardBytes>>20)
+	case errors.Is(err, winclip.ErrBusy):
+		return nil, fmt.Errorf("cannot open the clipboard (another program holds it): %v", err)
+	case err != nil:
 		return nil, fmt.Errorf("reading the clipboard: %v", err)
+	case f == 0:
+		return nil, ErrNoImage
 	}
-	p, _, err := procGlobalLock.Call(h)
-	if p == 0 {
-		return nil, fmt.Errorf("reading the clipboard: %v", err)
-	}
-	defer procGlobalUnlock.Call(h)
-	n, _, _ := procGlobalSize.Call(h)
-	if n > maxClipboardBytes {
-		return nil, fmt.Errorf("%w: the clipboard holds %d MB", ErrImageTooLarge, n>>20)
-	}
-	// p is memory the system owns and keeps still while it is locked.
-	src := unsafe.Slice((*byte)(*(*unsafe.Pointer)(unsafe.Pointer(&p))), int(n))
-	return append([]byte(nil), src...), nil
+	return decodeDIB(data)
 }

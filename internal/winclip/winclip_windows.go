@@ -1,6 +1,7 @@
 package winclip
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"runtime"
@@ -98,37 +99,55 @@ func Format(name string) (uintptr, error) {
 	return f, nil
 }
 
-// Data returns the bytes held in format, and whether the format is there.
-func Data(format uintptr) ([]byte, bool, error) {
-	if err := open(); err != nil {
-		return nil, false, err
+// Read returns the bytes of the first of formats the clipboard holds, and
+// that format; format 0 and no error mean it holds none of them. A block
+// larger than limit gives ErrTooLarge. ctx bounds the wait for a clipboard
+// another program holds open.
+func Read(ctx context.Context, limit uintptr, formats ...uintptr) (uintptr, []byte, error) {
+	if err := openCtx(ctx); err != nil {
+		return 0, nil, err
 	}
 	defer close()
-	if r, _, _ := isClipboardFormatAvailable.Call(format); r == 0 {
-		return nil, false, nil
+	for _, f := range formats {
+		if r, _, _ := isClipboardFormatAvailable.Call(f); r == 0 {
+			continue
+		}
+		h, _, e := getClipboardData.Call(f)
+		if h == 0 {
+			return 0, nil, fmt.Errorf("GetClipboardData: %v", e)
+		}
+		n, _, _ := globalSize.Call(h)
+		if n > limit {
+			return 0, nil, fmt.Errorf("%w: %d MB", ErrTooLarge, n>>20)
+		}
+		p, _, e := globalLock.Call(h)
+		if p == 0 {
+			return 0, nil, fmt.Errorf("GlobalLock: %v", e)
+		}
+		out := make([]byte, n)
+		if n > 0 {
+			rtlMoveMemory.Call(uintptr(unsafe.Pointer(&out[0])), p, n)
+		}
+		globalUnlock.Call(h)
+		return f, out, nil
 	}
-	h, _, e := getClipboardData.Call(format)
-	if h == 0 {
-		return nil, false, fmt.Errorf("GetClipboardData: %v", e)
-	}
-	n, _, _ := globalSize.Call(h)
-	p, _, e := globalLock.Call(h)
-	if p == 0 {
-		return nil, false, fmt.Errorf("GlobalLock: %v", e)
-	}
-	defer globalUnlock.Call(h)
-	out := make([]byte, n)
-	if n > 0 {
-		rtlMoveMemory.Call(uintptr(unsafe.Pointer(&out[0])), p, n)
-	}
-	return out, true, nil
+	return 0, nil, nil
 }
 
-// open retries for a moment: another program may be reading the clipboard.
-// The clipboard is opened by the calling OS thread, and EmptyClipboard and
-// SetClipboardData fail on any other, so open locks the goroutine to its
-// thread; the caller's deferred close unlocks it.
-func open() error {
+var (
+	// ErrBusy means another program kept the clipboard open.
+	ErrBusy = errors.New("another program holds the clipboard")
+	// ErrTooLarge means the clipboard holds more than the caller's limit.
+	ErrTooLarge = errors.New("the clipboard holds too much")
+)
+
+func open() error { return openCtx(context.Background()) }
+
+// openCtx retries for a moment: another program may be reading the
+// clipboard. The clipboard is opened by the calling OS thread, and
+// EmptyClipboard and SetClipboardData fail on any other, so it locks the
+// goroutine to its thread; the caller's deferred close unlocks it.
+func openCtx(ctx context.Context) error {
 	runtime.LockOSThread()
 	var err error
 	for range 20 {
@@ -137,10 +156,15 @@ func open() error {
 			return nil
 		}
 		err = e
-		time.Sleep(10 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			runtime.UnlockOSThread()
+			return ctx.Err()
+		case <-time.After(25 * time.Millisecond):
+		}
 	}
 	runtime.UnlockOSThread()
-	return errors.Join(errors.New("OpenClipboard failed"), err)
+	return fmt.Errorf("%w: %v", ErrBusy, err)
 }
 
 // close closes the clipboard that open opened, and frees the thread.

@@ -2,6 +2,7 @@ package winclip
 
 import (
 	"bytes"
+	"context"
 	"testing"
 	"unicode/utf16"
 )
@@ -13,9 +14,9 @@ func TestSetTextMarksPrivate(t *testing.T) {
 	if err := SetText("123456"); err != nil {
 		t.Fatal(err)
 	}
-	data, ok, err := Data(cfUnicodeText)
-	if err != nil || !ok {
-		t.Fatalf("CF_UNICODETEXT: present %v, %v", ok, err)
+	f, data, err := Read(context.Background(), 1<<20, cfUnicodeText)
+	if err != nil || f != cfUnicodeText {
+		t.Fatalf("CF_UNICODETEXT: format %d, %v", f, err)
 	}
 	u16 := make([]uint16, len(data)/2)
 	for i := range u16 {
@@ -29,9 +30,9 @@ func TestSetTextMarksPrivate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d, ok, err := Data(f)
-		if err != nil || !ok {
-			t.Errorf("%s: present %v, %v", name, ok, err)
+		got, d, err := Read(context.Background(), 1<<20, f)
+		if err != nil || got != f {
+			t.Errorf("%s: format %d, %v", name, got, err)
 			continue
 		}
 		if name != PrivateFormats[0] && (len(d) < 4 || !bytes.Equal(d[:4], []byte{0, 0, 0, 0})) {
@@ -42,7 +43,7 @@ func TestSetTextMarksPrivate(t *testing.T) {
 	if err := Clear(); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok, _ := Data(cfUnicodeText); ok {
+	if f, _, _ := Read(context.Background(), 1<<20, cfUnicodeText); f != 0 {
 		t.Error("Clear left the text on the clipboard")
 	}
 }
