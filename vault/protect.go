@@ -36,6 +36,8 @@ type protectionState struct {
 	osBlob           []byte
 	wantOS           bool
 	forgetOS         keystore.Store
+	rekeyed          bool
+	cost             Argon2Cost
 }
 
 func (v *Vault) protectionState() protectionState {
@@ -43,6 +45,7 @@ func (v *Vault) protectionState() protectionState {
 		master: bytes.Clone(v.master), password: bytes.Clone(v.password),
 		pwSlot: v.pwSlot, wantPassword: v.wantPassword,
 		store: v.store, osBlob: bytes.Clone(v.osBlob), wantOS: v.wantOS, forgetOS: v.forgetOS,
+		rekeyed: v.rekeyed, cost: v.cost,
 	}
 }
 
@@ -50,6 +53,7 @@ func (v *Vault) restoreProtection(s protectionState) {
 	v.master, v.password = s.master, s.password
 	v.pwSlot, v.wantPassword = s.pwSlot, s.wantPassword
 	v.store, v.osBlob, v.wantOS, v.forgetOS = s.store, s.osBlob, s.wantOS, s.forgetOS
+	v.rekeyed, v.cost = s.rekeyed, s.cost
 }
 
 func (s protectionState) wipe() {

@@ -410,3 +410,51 @@ func TestProtectionChangeLeavesNoOldCopy(t *testing.T) {
 		})
 	}
 }
+
+// TestFailedProtectLeavesBackupAsVault: a password change whose backup is
+// written but whose vault write then fails leaves both files under the old
+// password, as the caller is told nothing changed; the next save keeps it.
+func TestFailedProtectLeavesBackupAsVault(t *testing.T) {
+	path := newVault(t, Protection{Argon2: testCost, Password: []byte("old")}, sampleAccounts())
+	v, err := Open(path, pw("old"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	if err := v.Save(); err != nil { // a .bak under "old"
+		t.Fatal(err)
+	}
+	calls := 0
+	old := createTemp
+	t.Cleanup(func() { createTemp = old })
+	createTemp = func(dir, pattern string) (tempFile, error) {
+		calls++
+		if calls == 2 { // the vault itself, after the backup
+			return nil, errInjected
+		}
+		return os.CreateTemp(dir, pattern)
+	}
+	if err := v.Protect(Protection{Password: []byte("new")}); err == nil {
+		t.Fatal("Protect succeeded with the vault write failing")
+	}
+	if calls != 3 {
+		t.Errorf("%d temporary files made, want 3 (backup, vault, backup again)", calls)
+	}
+	for _, f := range []string{path, path + ".bak"} {
+		w, err := Read(f, pw("old"))
+		if err != nil {
+			t.Fatalf("%s after the failed change: %v", filepath.Base(f), err)
+		}
+		if n := len(w.Accounts()); n != len(sampleAccounts()) {
+			t.Errorf("%s holds %d accounts, want %d", filepath.Base(f), n, len(sampleAccounts()))
+		}
+		w.Close()
+	}
+	createTemp = old
+	if err := v.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Read(path, pw("new")); !errors.Is(err, ErrWrongPassword) {
+		t.Errorf("after the failed change a later save applied the new password (%v)", err)
+	}
+}

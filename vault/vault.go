@@ -421,6 +421,14 @@ func (v *Vault) Save() error {
 		}
 	}
 	if err := writeAtomic(v.path, data); err != nil {
+		if v.rekeyed && old != nil {
+			// The backup already holds the new file, under a protection
+			// the caller is now told was not applied (Protect puts the old
+			// one back in memory). Make it a copy of the vault again, so
+			// it opens the way the vault does; if even that fails, it
+			// still holds every account, under the protection just typed.
+			_ = writeAtomic(backupPath(v.path), old)
+		}
 		return fmt.Errorf("vault: saving failed: %v", err)
 	}
 	sum := sha256.Sum256(data)
