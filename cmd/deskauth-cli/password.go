@@ -27,15 +27,15 @@ const (
 var errNoPasswordSource = errors.New("the vault needs a password: type it in a terminal, or use --password-file FILE or DESKAUTH_PASSWORD")
 
 // readPasswordFile returns the first line of path, without its line ending.
-func readPasswordFile(path string) ([]byte, error) {
+func readPasswordFile(flag, path string) ([]byte, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("--password-file: %v", err)
+		return nil, fmt.Errorf("%s: %v", flag, err)
 	}
 	line, _, _ := bytes.Cut(data, []byte("\n"))
 	line = bytes.TrimSuffix(line, []byte("\r"))
 	if len(line) == 0 {
-		return nil, fmt.Errorf("--password-file %s: the first line is empty", path)
+		return nil, fmt.Errorf("%s %s: the first line is empty", flag, path)
 	}
 	return line, nil
 }
@@ -65,7 +65,7 @@ func (c *cli) prompt(fd int, label string) ([]byte, error) {
 // existingPassword gets the password of an existing vault.
 func (c *cli) existingPassword(file, path string) ([]byte, error) {
 	if file != "" {
-		return readPasswordFile(file)
+		return readPasswordFile("--password-file", file)
 	}
 	if pw := c.getenv(envPassword); pw != "" {
 		return []byte(pw), nil
@@ -79,9 +79,9 @@ func (c *cli) existingPassword(file, path string) ([]byte, error) {
 
 // newPassword gets a password to protect a vault with: from file, then from
 // the environment variable env, then from the terminal, typed twice.
-func (c *cli) newPassword(file, env string) ([]byte, error) {
+func (c *cli) newPassword(flag, file, env string) ([]byte, error) {
 	if file != "" {
-		return readPasswordFile(file)
+		return readPasswordFile(flag, file)
 	}
 	if pw := c.getenv(env); pw != "" {
 		return []byte(pw), nil

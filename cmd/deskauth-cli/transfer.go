@@ -195,7 +195,7 @@ func importError(name string, err error) error {
 // --import-password-file, $DESKAUTH_IMPORT_PASSWORD, or a no-echo prompt.
 func (c *cli) importPassword(file, name string) ([]byte, error) {
 	if file != "" {
-		return readPasswordFile(file)
+		return readPasswordFile("--import-password-file", file)
 	}
 	if pw := c.getenv(envImportPassword); pw != "" {
 		return []byte(pw), nil
@@ -360,7 +360,7 @@ func runExport(c *cli, args []string) error {
 // no-echo prompt.
 func (c *cli) exportPassword(file string) ([]byte, error) {
 	if file != "" {
-		return readPasswordFile(file)
+		return readPasswordFile("--export-password-file", file)
 	}
 	if pw := c.getenv(envExportPassword); pw != "" {
 		return []byte(pw), nil

@@ -146,7 +146,7 @@ func runInit(c *cli, args []string) error {
 		}
 	}
 	if *protect != "os" {
-		if p.Password, err = c.newPassword(vf.passwordFile, envPassword); err != nil {
+		if p.Password, err = c.newPassword("--password-file", vf.passwordFile, envPassword); err != nil {
 			return err
 		}
 	}
@@ -469,7 +469,7 @@ func runProtect(c *cli, args []string) error {
 		// Keep the password that just opened the vault; if the OS key store
 		// opened it, the vault gets a new password.
 		if p.Password = vf.password; p.Password == nil {
-			if p.Password, err = c.newPassword(vf.passwordFile, envPassword); err != nil {
+			if p.Password, err = c.newPassword("--password-file", vf.passwordFile, envPassword); err != nil {
 				return err
 			}
 		}
@@ -512,7 +512,7 @@ func runPasswd(c *cli, args []string) error {
 			return err
 		}
 	}
-	if p.Password, err = c.newPassword(*newFile, envNewPassword); err != nil {
+	if p.Password, err = c.newPassword("--new-password-file", *newFile, envNewPassword); err != nil {
 		return err
 	}
 	if err := v.SetProtection(p); err != nil {
