@@ -479,13 +479,8 @@ func (u *ui) qrStep(s *qrScreen, delta int) {
 // qrCaption names an exported code by the accounts it holds, never by its
 // text (which carries the secret).
 func qrCaption(img transfer.Image) string {
-	if vault.ClassifyPayload(img.Text) == vault.PayloadOTPAuth {
-		if a, err := vault.ParseURI(img.Text); err == nil {
-			return a.Label()
-		}
-	}
-	if m, err := vault.ParseMigration(img.Text); err == nil {
-		return strings.Join(labels(m.Accounts), ", ")
+	if len(img.Labels) > 0 {
+		return strings.Join(img.Labels, ", ")
 	}
 	return img.Name
 }

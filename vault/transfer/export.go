@@ -49,7 +49,10 @@ type Image struct {
 	Name string
 	// Text is what the code encodes (a secret: show it only on request).
 	Text string
-	PNG  []byte
+	// Labels names the accounts the code holds ("Issuer:account"): what
+	// a caption may show instead of Text.
+	Labels []string
+	PNG    []byte
 }
 
 // ExportQR makes one QR code per account, holding its otpauth:// URI.
@@ -60,7 +63,7 @@ func ExportQR(accts []vault.Account) ([]Image, error) {
 		if err != nil {
 			return nil, fmt.Errorf("account %d (%s): %v", i+1, a.Label(), err)
 		}
-		out = append(out, Image{Name: fmt.Sprintf("%02d-%s", i+1, fileSafe(a.Label())), Text: a.URI(), PNG: png})
+		out = append(out, Image{Name: fmt.Sprintf("%02d-%s", i+1, fileSafe(a.Label())), Text: a.URI(), Labels: []string{a.Label()}, PNG: png})
 	}
 	return out, nil
 }
@@ -70,14 +73,14 @@ func ExportQR(accts []vault.Account) ([]Image, error) {
 // the migration format cannot carry (Steam, a period other than 30 s,
 // digits other than 6 or 8) are left out and returned as problems.
 func ExportMigrationQR(accts []vault.Account) ([]Image, []Problem, error) {
-	uris, problems := MigrationURIs(accts)
+	uris, labels, problems := migrationBatches(accts)
 	out := make([]Image, 0, len(uris))
 	for i, u := range uris {
 		png, err := qrPNG(u)
 		if err != nil {
 			return nil, nil, err
 		}
-		out = append(out, Image{Name: fmt.Sprintf("google-%d-of-%d", i+1, len(uris)), Text: u, PNG: png})
+		out = append(out, Image{Name: fmt.Sprintf("google-%d-of-%d", i+1, len(uris)), Text: u, Labels: labels[i], PNG: png})
 	}
 	return out, problems, nil
 }
@@ -86,6 +89,13 @@ func ExportMigrationQR(accts []vault.Account) ([]Image, []Problem, error) {
 // up to MigrationBatch accounts each. See ExportMigrationQR for what is
 // left out.
 func MigrationURIs(accts []vault.Account) ([]string, []Problem) {
+	uris, _, problems := migrationBatches(accts)
+	return uris, problems
+}
+
+// migrationBatches is MigrationURIs, also giving the labels of the
+// accounts in each URI.
+func migrationBatches(accts []vault.Account) ([]string, [][]string, []Problem) {
 	var ok []vault.Account
 	var problems []Problem
 	for i, a := range accts {
@@ -109,19 +119,23 @@ func MigrationURIs(accts []vault.Account) ([]string, []Problem) {
 	id := binary.BigEndian.Uint32(idb[:]) & 0x7fffffff
 	n := (len(ok) + MigrationBatch - 1) / MigrationBatch
 	uris := make([]string, 0, n)
+	labels := make([][]string, 0, n)
 	for i := 0; i < n; i++ {
 		batch := ok[i*MigrationBatch : min(len(ok), (i+1)*MigrationBatch)]
 		var p []byte
+		var names []string
 		for _, a := range batch {
 			p = appendBytes(p, 1, otpParameters(a))
+			names = append(names, a.Label())
 		}
+		labels = append(labels, names)
 		p = appendVarint(p, 2, 1) // version
 		p = appendVarint(p, 3, uint64(n))
 		p = appendVarint(p, 4, uint64(i))
 		p = appendVarint(p, 5, uint64(id))
 		uris = append(uris, "otpauth-migration://offline?data="+url.QueryEscape(base64.StdEncoding.EncodeToString(p)))
 	}
-	return uris, problems
+	return uris, labels, problems
 }
 
 // otpParameters encodes one OtpParameters message: secret=1, name=2,

@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/deskauth/deskauth/capture"
@@ -166,6 +167,18 @@ func TestMigrationQRDecodesThroughCapture(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The caption names exactly the accounts the code carries.
+		m, err := vault.ParseMigration(codes[0].Text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, a := range m.Accounts {
+			names = append(names, a.Label())
+		}
+		if !slices.Equal(imgs[i].Labels, names) {
+			t.Errorf("image %d: labels %q, the code holds %q", i, imgs[i].Labels, names)
+		}
 		if st.Size != 3 || st.Scanned != len(imgs)-i || st.Complete != (i == 0) {
 			t.Fatalf("status after image %d: %+v", i, st)
 		}
@@ -201,6 +214,9 @@ func TestExportQRDecodesThroughCapture(t *testing.T) {
 			t.Fatal(err)
 		}
 		got = append(got, a)
+		if !slices.Equal(im.Labels, []string{a.Label()}) {
+			t.Errorf("%s: labels %q, the code holds %q", im.Name, im.Labels, a.Label())
+		}
 	}
 	sameAccounts(t, addToFreshVault(t, got), all)
 	if imgs[0].Name != "01-株式会社サンプル-山田-太郎" {
