@@ -129,6 +129,7 @@ func TestEveryKeyTranslated(t *testing.T) {
 	files, _ := filepath.Glob("*.go")
 	call := regexp.MustCompile(`lang\.L\(\s*("(?:[^"\\]|\\.)*")|\{[^{}\n]*, ("(?:[^"\\]|\\.)*")\},?\n`)
 	n := 0
+	used := map[string]bool{}
 	for _, f := range files {
 		src, err := os.ReadFile(f)
 		if err != nil {
@@ -144,6 +145,7 @@ func TestEveryKeyTranslated(t *testing.T) {
 				t.Fatalf("%s: %v", f, err)
 			}
 			n++
+			used[key] = true
 			if _, ok := en[key]; !ok {
 				t.Errorf("%s: %q is not in en.json", f, key)
 			}
@@ -151,6 +153,13 @@ func TestEveryKeyTranslated(t *testing.T) {
 	}
 	if n < 50 {
 		t.Fatalf("found only %d keys: the scan is broken", n)
+	}
+	// And the other way: a key no code uses is a translation nobody sees
+	// (and nobody keeps up to date).
+	for key := range en {
+		if !used[key] {
+			t.Errorf("en.json has %q, which no code here uses", key)
+		}
 	}
 }
 
