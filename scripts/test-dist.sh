@@ -294,7 +294,9 @@ done
 [ -z "$missing" ] && ok "dpkg-deb --contents: programs, .desktop, icon, metainfo, copyright, changelog" || bad "the .deb lacks$missing"
 lint=$(lintian --tag-display-limit 0 "$deb" 2>&1) && lstatus=0 || lstatus=$?
 lint=$(echo "$lint" | grep -v 'running with root privileges' || true)
-if [ "$lstatus" = 0 ] && ! echo "$lint" | grep -q '^E:'; then
+if echo "$lint" | grep -q 'hardening-no-pie'; then
+	bad "lintian: a program is not position-independent: $(echo "$lint" | grep hardening-no-pie)"
+elif [ "$lstatus" = 0 ] && ! echo "$lint" | grep -q '^E:'; then
 	ok "lintian: no errors ($(echo "$lint" | grep -c '^[WIO]:' || true) warnings/notes: $(echo "$lint" | grep '^[WIO]:' | paste -sd';'))"
 else
 	bad "lintian (exit $lstatus): $lint"

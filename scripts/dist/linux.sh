@@ -35,7 +35,11 @@ mkdir -p "$work/bin" "$out"
 
 ldflags="-s -w -X $pkg/internal/version.Version=$VERSION"
 echo "dist-linux: building $VERSION" >&2
-CGO_ENABLED=1 $GO build -ldflags "$ldflags" -o "$work/bin/deskauth" ./cmd/deskauth
+# The GUI is position-independent, so the loader places it at a random
+# address (ASLR), as Debian builds every program. The CLI stays a static
+# binary (see packaging/debian/lintian-overrides); for it the kernel
+# randomises the stack and heap only.
+CGO_ENABLED=1 $GO build -buildmode=pie -ldflags "$ldflags" -o "$work/bin/deskauth" ./cmd/deskauth
 CGO_ENABLED=0 $GO build -ldflags "$ldflags" -o "$work/bin/deskauth-cli" ./cmd/deskauth-cli
 
 date_iso=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%d)
