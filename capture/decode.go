@@ -7,6 +7,7 @@ import (
 	"image"
 	"math"
 	"sort"
+	"sync"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/common"
@@ -53,15 +54,7 @@ func Decode(img image.Image) ([]Code, error) {
 // timing pattern joins, and at most maxAttempts candidate codes are
 // sampled and decoded, so a hostile picture (a web page can show one)
 // ends in about a second with ErrNoQR.
-func DecodeContext(ctx context.Context, img image.Image) (codes []Code, err error) {
-	// gozxing is a port of Java code that signals some failures by index
-	// errors; the fuzz tests aim at none being left, but a screen scanner
-	// must not crash on one odd frame.
-	defer func() {
-		if p := recover(); p != nil {
-			codes, err = nil, fmt.Errorf("capture: QR decoder failed: %v", p)
-		}
-	}()
+func DecodeContext(ctx context.Context, img image.Image) ([]Code, error) {
 	b := img.Bounds()
 	if b.Empty() {
 		return nil, ErrNoQR
@@ -72,9 +65,54 @@ func DecodeContext(ctx context.Context, img image.Image) (codes []Code, err erro
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	codes = decodeImage(ctx, img)
+	s := &scan{ctx: ctx, img: img}
+	if ctx.Done() == nil { // never cancelled: no need to watch it
+		return s.run()
+	}
+	// Some steps (binarizing a 40-megapixel plane takes a tenth of a
+	// second or more) do not look at ctx, so the search runs on its own
+	// goroutine and a cancel returns at once. The search then stops at
+	// its next check; it only reads img under imgMu, and never again once
+	// DecodeContext has returned, so the caller may reuse img at once.
+	type result struct {
+		codes []Code
+		err   error
+	}
+	done := make(chan result, 1)
+	go func() {
+		codes, err := s.run()
+		done <- result{codes, err}
+	}()
+	select {
+	case r := <-done:
+		return r.codes, r.err
+	case <-ctx.Done():
+		s.imgMu.Lock()
+		s.imgGone = true
+		s.imgMu.Unlock()
+		select {
+		case r := <-done: // it finished meanwhile: keep what it found
+			return r.codes, r.err
+		default:
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// run searches s.img and words the outcome as DecodeContext does.
+func (s *scan) run() (codes []Code, err error) {
+	// gozxing is a port of Java code that signals some failures by index
+	// errors; the fuzz tests aim at none being left, but a screen scanner
+	// must not crash on one odd frame.
+	defer func() {
+		if p := recover(); p != nil {
+			codes, err = nil, fmt.Errorf("capture: QR decoder failed: %v", p)
+		}
+	}()
+	b := s.img.Bounds()
+	codes = decodeImage(s)
 	if len(codes) == 0 {
-		if err := ctx.Err(); err != nil {
+		if err := s.ctx.Err(); err != nil {
 			return nil, err
 		}
 		return nil, ErrNoQR
@@ -84,6 +122,18 @@ func DecodeContext(ctx context.Context, img image.Image) (codes []Code, err erro
 	}
 	sortReading(codes)
 	return codes, nil
+}
+
+// readImage runs f, which reads s.img, unless DecodeContext has already
+// returned (after a cancel); false then.
+func (s *scan) readImage(f func()) bool {
+	s.imgMu.Lock()
+	defer s.imgMu.Unlock()
+	if s.imgGone {
+		return false
+	}
+	f()
+	return true
 }
 
 // maxAttempts bounds how many candidate codes (trios of finder patterns)
@@ -108,11 +158,13 @@ const maxCandidates = 8
 // at half resolution, finds a code of 4 or more pixels a module; the
 // later passes are for small modules, white-on-dark codes, and codes the
 // detector only finds on a second look.
-func decodeImage(ctx context.Context, img image.Image) []Code {
-	s := scan{ctx: ctx, img: img}
-	b := img.Bounds()
+func decodeImage(s *scan) []Code {
+	b := s.img.Bounds()
 	if b.Dx() >= halfResMin && b.Dy() >= halfResMin/2 {
-		half := halfGray(img)
+		var half gray
+		if !s.readImage(func() { half = halfGrayCtx(s.ctx, s.img) }) {
+			return nil
+		}
 		s.mul, s.div = 2, 1
 		bits := binarizeFunc(half)
 		m := bits(false)
@@ -136,7 +188,10 @@ func decodeImage(ctx context.Context, img image.Image) []Code {
 	if s.stopped() {
 		return s.codes
 	}
-	full := toGray(img)
+	var full gray
+	if !s.readImage(func() { full = toGrayCtx(s.ctx, s.img) }) {
+		return s.codes
+	}
 	defer putBuf(full.pix)
 	s.mul, s.div, s.inverted = 1, 1, false
 	bits := binarizeFunc(full)
@@ -174,10 +229,14 @@ const maxRotatedPixels = 2_000_000
 
 // scan collects codes across passes, skipping texts it already has.
 type scan struct {
-	ctx   context.Context
-	img   image.Image
-	codes []Code
-	dec   *decoder.Decoder
+	ctx context.Context
+	// img is read only through readImage: once imgGone is set (under
+	// imgMu), DecodeContext has returned and the caller owns img again.
+	img     image.Image
+	imgMu   sync.Mutex
+	imgGone bool
+	codes   []Code
+	dec     *decoder.Decoder
 	// mul/div and off map the plane being searched back to the image:
 	// 2/1 for a half resolution plane, 1/2 for an enlarged one, and off
 	// the corner of a crop.
@@ -289,7 +348,10 @@ func (s *scan) retryCandidates() {
 		// binarizer needs some background around the code. Candidates
 		// are relative to the image's corner; SubImage wants absolute.
 		r := c.r.Add(bounds.Min).Inset(-max(c.r.Dx(), c.r.Dy())/3 - 8).Intersect(bounds)
-		crop := toGray(sub.SubImage(r))
+		var crop gray
+		if !s.readImage(func() { crop = toGrayCtx(s.ctx, sub.SubImage(r)) }) {
+			break
+		}
 		s.mul, s.div, s.off, s.inverted = 1, 1, r.Min.Sub(bounds.Min), c.inverted
 		n := len(s.codes)
 		s.search(binarizeFunc(crop)(c.inverted), true)

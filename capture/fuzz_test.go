@@ -82,7 +82,7 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Add(broken)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		codes := decodeImage(context.Background(), fuzzImage(data))
+		codes := decodeImage(&scan{ctx: context.Background(), img: fuzzImage(data)})
 		for _, c := range codes {
 			if c.Text == "" && c.Bounds.Empty() {
 				t.Errorf("empty result %+v", c)

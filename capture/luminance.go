@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"context"
 	"encoding/binary"
 	"image"
 	"image/color"
@@ -47,6 +48,17 @@ func luma(r, g, b uint32) byte {
 // The common screen and file types are read straight from their pixel
 // slices; going through At costs an allocation per pixel.
 func toGray(img image.Image) gray {
+	return toGrayCtx(context.Background(), img)
+}
+
+// stopEvery is how many rows a conversion reads between looks at its
+// context: 64 rows of a 40-megapixel image take about a millisecond.
+const stopEvery = 64
+
+// toGrayCtx is toGray, giving up when ctx is done: it then returns at
+// once, its plane only partly filled (the caller sees ctx's error and
+// throws it away).
+func toGrayCtx(ctx context.Context, img image.Image) gray {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
 	pix := getBuf(w * h)
@@ -54,22 +66,34 @@ func toGray(img image.Image) gray {
 	case *image.RGBA:
 		inBands(h, 256, func(y0, y1 int) {
 			for y := y0; y < y1; y++ {
+				if y%stopEvery == 0 && ctx.Err() != nil {
+					return
+				}
 				rgbaRow(pix[y*w:y*w+w], m.Pix[y*m.Stride:y*m.Stride+4*w])
 			}
 		})
 	case *image.NRGBA:
 		inBands(h, 256, func(y0, y1 int) {
 			for y := y0; y < y1; y++ {
+				if y%stopEvery == 0 && ctx.Err() != nil {
+					return
+				}
 				nrgbaRow(pix[y*w:y*w+w], m.Pix[y*m.Stride:y*m.Stride+4*w])
 			}
 		})
 	case *image.Gray:
 		for y := 0; y < h; y++ {
+			if y%stopEvery == 0 && ctx.Err() != nil {
+				break
+			}
 			copy(pix[y*w:y*w+w], m.Pix[y*m.Stride:y*m.Stride+w])
 		}
 	case *image.RGBA64:
 		// 16-bit PNGs (ImageMagick writes them): the high bytes suffice.
 		for y := 0; y < h; y++ {
+			if y%stopEvery == 0 && ctx.Err() != nil {
+				break
+			}
 			row := m.Pix[y*m.Stride : y*m.Stride+8*w]
 			out := pix[y*w : y*w+w]
 			for x := range out {
@@ -80,6 +104,9 @@ func toGray(img image.Image) gray {
 		}
 	case *image.NRGBA64:
 		for y := 0; y < h; y++ {
+			if y%stopEvery == 0 && ctx.Err() != nil {
+				break
+			}
 			row := m.Pix[y*m.Stride : y*m.Stride+8*w]
 			out := pix[y*w : y*w+w]
 			for x := range out {
@@ -104,6 +131,9 @@ func toGray(img image.Image) gray {
 			lut[i] = 255 // an index past the palette (At would panic): white
 		}
 		for y := 0; y < h; y++ {
+			if y%stopEvery == 0 && ctx.Err() != nil {
+				break
+			}
 			row := m.Pix[y*m.Stride : y*m.Stride+w]
 			out := pix[y*w : y*w+w]
 			for x, v := range row {
@@ -113,11 +143,17 @@ func toGray(img image.Image) gray {
 	case *image.YCbCr:
 		// Y is already the luminance of a JPEG.
 		for y := 0; y < h; y++ {
+			if y%stopEvery == 0 && ctx.Err() != nil {
+				break
+			}
 			copy(pix[y*w:y*w+w], m.Y[y*m.YStride:y*m.YStride+w])
 		}
 	default:
 		i := 0
 		for y := b.Min.Y; y < b.Max.Y; y++ {
+			if (y-b.Min.Y)%stopEvery == 0 && ctx.Err() != nil {
+				break
+			}
 			for x := b.Min.X; x < b.Max.X; x++ {
 				px := img.At(x, y)
 				if px == nil { // e.g. a Paletted image without a palette
@@ -166,6 +202,11 @@ func nrgbaRow(out, in []byte) {
 // the first pass fast. Screens come as RGBA; other types go through
 // toGray first.
 func halfGray(img image.Image) gray {
+	return halfGrayCtx(context.Background(), img)
+}
+
+// halfGrayCtx is halfGray, giving up as toGrayCtx does.
+func halfGrayCtx(ctx context.Context, img image.Image) gray {
 	b := img.Bounds()
 	w, h := b.Dx()/2, b.Dy()/2
 	pix := getBuf(w * h)
@@ -173,13 +214,16 @@ func halfGray(img image.Image) gray {
 	case *image.RGBA:
 		inBands(h, 256, func(y0, y1 int) {
 			for y := y0; y < y1; y++ {
+				if y%stopEvery == 0 && ctx.Err() != nil {
+					return
+				}
 				r0 := m.Pix[2*y*m.Stride:][:8*w]
 				r1 := m.Pix[(2*y+1)*m.Stride:][:8*w]
 				halfRGBARow(pix[y*w:y*w+w], r0, r1)
 			}
 		})
 	default:
-		full := toGray(img)
+		full := toGrayCtx(ctx, img)
 		for y := 0; y < h; y++ {
 			r0 := full.pix[2*y*full.w:][:2*w]
 			r1 := full.pix[(2*y+1)*full.w:][:2*w]
