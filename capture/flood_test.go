@@ -194,16 +194,7 @@ func BenchmarkDecodeCancel(b *testing.B) {
 	img := floodPage(1920, 1080)
 	var total time.Duration
 	for b.Loop() {
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan time.Time, 1)
-		go func() {
-			DecodeContext(ctx, img)
-			done <- time.Now()
-		}()
-		time.Sleep(10 * time.Millisecond)
-		at := time.Now()
-		cancel()
-		total += (<-done).Sub(at)
+		total += cancelAfter(img, 10*time.Millisecond)
 	}
 	b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "cancel-ms/op")
 }
@@ -218,17 +209,8 @@ func BenchmarkDecodeCancelMaxPixels(b *testing.B) {
 	var total, longest time.Duration
 	i := 0
 	for b.Loop() {
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan time.Time, 1)
-		go func() {
-			DecodeContext(ctx, img)
-			done <- time.Now()
-		}()
-		time.Sleep(time.Duration(1+(i*97)%600) * time.Millisecond)
+		d := cancelAfter(img, time.Duration(1+(i*97)%600)*time.Millisecond)
 		i++
-		at := time.Now()
-		cancel()
-		d := max((<-done).Sub(at), 0)
 		total += d
 		longest = max(longest, d)
 		// The abandoned search ends at its next check (binarizing this
@@ -237,6 +219,21 @@ func BenchmarkDecodeCancelMaxPixels(b *testing.B) {
 	}
 	b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "cancel-ms/op")
 	b.ReportMetric(float64(longest.Microseconds())/1000, "max-cancel-ms")
+}
+
+// cancelAfter starts decoding img, cancels it after wait, and returns how
+// long DecodeContext took to return after the cancel.
+func cancelAfter(img image.Image, wait time.Duration) time.Duration {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan time.Time, 1)
+	go func() {
+		DecodeContext(ctx, img)
+		done <- time.Now()
+	}()
+	time.Sleep(wait)
+	at := time.Now()
+	cancel()
+	return max((<-done).Sub(at), 0)
 }
 
 // BenchmarkDecodeMaxPixels decodes the largest image Decode accepts, a
