@@ -205,3 +205,49 @@ func TestZXingMultiCorpus(t *testing.T) {
 		t.Errorf("got %d texts %q\nwant %q", len(got), got, wantTexts)
 	}
 }
+
+// TestCorpusPhotosInverted: a photo of a light code on a dark background
+// (a phone screen, a dark sheet) reads as well as the same photo dark on
+// light. ZXing's wrinkled-paper photos, negated, must give every text the
+// originals give, and no other.
+func TestCorpusPhotosInverted(t *testing.T) {
+	images, _ := filepath.Glob(filepath.Join(corpusDir, "qrcode-4", "*.png"))
+	if len(images) < 40 {
+		t.Fatalf("qrcode-4 has %d images", len(images))
+	}
+	read, readInverted := 0, 0
+	for _, p := range images[:24] {
+		img := loadCorpusImage(t, p)
+		txt, err := os.ReadFile(strings.TrimSuffix(p, ".png") + ".txt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := string(txt)
+		b := img.Bounds()
+		neg := image.NewGray(b)
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				r, g, bl, _ := img.At(x, y).RGBA()
+				neg.Pix[neg.PixOffset(x, y)] = 255 - byte((299*r+587*g+114*bl)/1000>>8)
+			}
+		}
+		plain, _ := Decode(img)
+		inverted, _ := Decode(neg)
+		for name, codes := range map[string][]Code{"": plain, " (inverted)": inverted} {
+			for _, c := range codes {
+				if c.Text != want {
+					t.Errorf("%s%s: misread %q", filepath.Base(p), name, c.Text)
+				}
+			}
+		}
+		if len(plain) > 0 {
+			read++
+		}
+		if len(inverted) > 0 {
+			readInverted++
+		} else if len(plain) > 0 {
+			t.Errorf("%s reads, but not inverted", filepath.Base(p))
+		}
+	}
+	t.Logf("read %d of 24, inverted %d", read, readInverted)
+}
