@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"slices"
 	"strings"
 	"time"
 
@@ -213,6 +214,9 @@ func (u *ui) setPending(accts []vault.Account) {
 // chooses to keep both.
 func (u *ui) planPending(accts []vault.Account) {
 	s := u.add
+	// Planning reads the vault: after a save still running (a copy from
+	// the tray, say), which the admin started and which is short.
+	u.waitIdle()
 	s.pending = u.vault.Plan(accts)
 	s.pending[0].CodeShown = true // its code is on screen: for HOTP it counts as used
 	label := accts[0].Label()
@@ -287,14 +291,43 @@ func (u *ui) savePending() {
 	for i := range s.pending {
 		s.pending[i].Choice = choice
 	}
-	u.waitIdle()
-	r, err := u.vault.AddPlanned(s.pending)
+	plan := slices.Clone(s.pending) // the name fields may change s.pending meanwhile
+	err := u.withVault(func(v *vault.Vault) func() {
+		r, err := v.AddPlanned(plan)
+		return func() { u.added(s, s.status, s.save, r, err) }
+	})
 	if err != nil {
 		s.status.SetText(describe(err))
 		return
 	}
-	u.showCodes()
-	u.codes.status.SetText(addedMessage(r))
+	if u.busy() {
+		s.save.Disable()
+		s.status.SetText(lang.L("Saving…"))
+	}
+}
+
+// added shows the outcome of saving new accounts from the add screen or the
+// import preview (screen, with its status line and button): the codes with
+// what was saved, or the screen again with why nothing was. When the admin
+// left the screen meanwhile, the outcome is said wherever they are.
+func (u *ui) added(screen any, status *widget.Label, button *widget.Button, r vault.AddReport, err error) {
+	here := (u.add != nil && screen == u.add) || (u.imp != nil && screen == u.imp)
+	switch {
+	case err != nil && here:
+		button.Enable()
+		status.SetText(describe(err))
+	case err != nil:
+		u.say(describe(err))
+	case here:
+		u.imp = nil
+		u.showCodes()
+		u.codes.status.SetText(addedMessage(r))
+	default:
+		if u.codes != nil {
+			u.filter()
+		}
+		u.say(addedMessage(r))
+	}
 }
 
 // addedMessage words an AddReport: "Saved:" only for what was saved.

@@ -412,13 +412,31 @@ func (u *ui) offerBackup(err error) {
 	dialog.ShowConfirm(lang.L("The vault file is damaged"),
 		lang.L("An intact backup exists. Restore it? The damaged file is kept beside it."),
 		func(ok bool) {
-			if !ok {
+			if ok {
+				u.restoreBackup()
+			}
+		}, u.win)
+}
+
+// restoreBackup puts the backup in place of the damaged vault, off the UI
+// thread (it renames and copies files, perhaps in a slow or synced folder),
+// then opens it.
+func (u *ui) restoreBackup() {
+	s := u.unlock
+	s.open.Disable()
+	s.status.SetText(lang.L("Restoring the backup…"))
+	u.offUI(func() func() {
+		err := vault.RestoreBackup(u.path)
+		return func() {
+			if u.unlock != s {
 				return
 			}
-			if err := vault.RestoreBackup(u.path); err != nil {
-				u.unlock.status.SetText(describe(err))
+			s.open.Enable()
+			if err != nil {
+				s.status.SetText(describe(err))
 				return
 			}
 			u.tryOpen()
-		}, u.win)
+		}
+	})
 }
