@@ -40,6 +40,7 @@ type addScreen struct {
 	// an existing account, when the plan re-enrols one.
 	reenrol *widget.RadioGroup
 	pending []vault.Planned // what Save adds
+	replan  []vault.Account // to plan once the save holding the vault ends
 	filling bool            // the name fields are being filled in, not typed
 }
 
@@ -214,9 +215,13 @@ func (u *ui) setPending(accts []vault.Account) {
 // chooses to keep both.
 func (u *ui) planPending(accts []vault.Account) {
 	s := u.add
-	// Planning reads the vault: after a save still running (a copy from
-	// the tray, say), which the admin started and which is short.
-	u.waitIdle()
+	if u.busy() {
+		// Planning reads the vault: it waits for the save that holds it
+		// (endJob plans again), and the preview keeps the plan it has.
+		s.replan = accts
+		return
+	}
+	s.replan = nil
 	s.pending = u.vault.Plan(accts)
 	s.pending[0].CodeShown = true // its code is on screen: for HOTP it counts as used
 	label := accts[0].Label()
@@ -281,6 +286,10 @@ func (u *ui) refreshPreview() {
 // write nothing is kept in memory either, so the list matches the file.
 func (u *ui) savePending() {
 	s := u.add
+	if u.busy() { // (when the save just ended, this catches up on the plan)
+		s.status.SetText(describe(errBusy))
+		return
+	}
 	if len(s.pending) == 0 {
 		return
 	}

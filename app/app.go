@@ -207,15 +207,21 @@ func (u *ui) busy() bool {
 }
 
 // endJob lets the UI thread use the vault again once job j is over, and
-// catches up with what it put off meanwhile (the search filter).
+// catches up with what it put off meanwhile (the search filter, the add
+// screen's plan).
 func (u *ui) endJob(j *vaultJob) {
 	if u.job != j {
 		return
 	}
 	u.job = nil
 	vault.Wipe(j.shown)
-	if u.codes != nil && u.codes.stale && u.vault != nil {
+	switch {
+	case u.vault == nil:
+	case u.codes != nil && u.codes.stale:
 		u.filter()
+	case u.add != nil && u.add.replan != nil:
+		u.planPending(u.add.replan)
+		u.refreshPreview()
 	}
 }
 
