@@ -422,15 +422,15 @@ func (u *ui) batchesDone() *transfer.Result {
 func (u *ui) scanScreen() {
 	u.currentStatus().SetText(lang.L("Scanning the screen…"))
 	u.win.Hide()
-	u.deps.background(func() {
+	u.offUI(func() func() {
 		time.Sleep(u.deps.hideForScan)
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
 		found, err := u.deps.scan(ctx)
-		fyne.Do(func() {
+		return func() {
 			u.win.Show()
 			u.handleScan(found, err)
-		})
+		}
 	})
 }
 
@@ -498,7 +498,7 @@ func (u *ui) decodeInBackground(load func() (image.Image, error)) {
 	s := u.add
 	u.startSource()
 	s.status.SetText(lang.L("Reading the image…"))
-	u.deps.background(func() {
+	u.offUI(func() func() {
 		var texts []string
 		img, err := load()
 		if err == nil {
@@ -510,7 +510,7 @@ func (u *ui) decodeInBackground(load func() (image.Image, error)) {
 				texts = append(texts, c.Text)
 			}
 		}
-		fyne.Do(func() {
+		return func() {
 			if u.add != s {
 				return // the screen was left meanwhile
 			}
@@ -519,6 +519,6 @@ func (u *ui) decodeInBackground(load func() (image.Image, error)) {
 				return
 			}
 			u.handlePayloads(texts)
-		})
+		}
 	})
 }

@@ -49,8 +49,9 @@ type deps struct {
 	// timer off (tests redraw by hand, since the test driver runs fyne.Do
 	// on the calling goroutine).
 	refreshEvery time.Duration
-	// background runs slow work (screen scans, clipboard reads) off the UI
-	// thread; results come back through fyne.Do. Tests run it inline.
+	// background runs slow work (screen scans, clipboard reads, saves) off
+	// the UI thread (see offUI); results come back through toUI. Tests run
+	// it inline, or on goroutines held behind a gate.
 	background func(func())
 	// argon2 is the cost of new password slots; zero (the real app) is the
 	// vault's default. Tests lower it, as the CLI's tests do: a hook in the

@@ -55,15 +55,15 @@ func (u *ui) importURI(uri fyne.URI) {
 		return
 	}
 	u.say(lang.L("Reading {{.File}}…", map[string]any{"File": uri.Name()}))
-	u.deps.background(func() {
+	u.offUI(func() func() {
 		data, err := readURI(uri)
-		fyne.Do(func() {
+		return func() {
 			if err != nil {
 				u.say(describe(err))
 				return
 			}
 			u.runImport(func(opt transfer.Options) (*transfer.Result, error) { return transfer.Parse(data, opt) }, nil)
-		})
+		}
 	})
 }
 
@@ -81,11 +81,11 @@ func (u *ui) runImport(parse parseFunc, password []byte) {
 	if password != nil {
 		opt.Password = func() ([]byte, error) { return password, nil }
 	}
-	u.deps.background(func() {
+	u.offUI(func() func() {
 		res, err := parse(opt)
 		clear(password)
 		debug.FreeOSMemory()
-		fyne.Do(func() {
+		return func() {
 			if u.vault == nil {
 				return // locked meanwhile
 			}
@@ -99,7 +99,7 @@ func (u *ui) runImport(parse parseFunc, password []byte) {
 			default:
 				u.showImportPreview(res)
 			}
-		})
+		}
 	})
 }
 
@@ -404,7 +404,7 @@ func (u *ui) exportEncrypted(kind int) {
 			return
 		}
 		settings := u.vault.Settings // the backup replaces a lost vault as is
-		u.deps.background(func() {
+		u.offUI(func() func() {
 			defer vault.Wipe(accts)
 			var data []byte
 			var err error
@@ -417,14 +417,14 @@ func (u *ui) exportEncrypted(kind int) {
 			}
 			clear(password)
 			debug.FreeOSMemory()
-			fyne.Do(func() {
+			return func() {
 				if err != nil {
 					u.say(describe(err))
 					return
 				}
 				u.say("")
 				u.saveExport(name, data)
-			})
+			}
 		})
 	}
 	pw.OnSubmitted = func(string) { u.win.Canvas().Focus(again) }
@@ -442,16 +442,16 @@ func (u *ui) exportEncrypted(kind int) {
 // saveExport asks where to write data and writes it in the background.
 func (u *ui) saveExport(name string, data []byte) {
 	u.chooseSave(lang.L("Save the export"), name, func(uri fyne.URI) {
-		u.deps.background(func() {
+		u.offUI(func() func() {
 			err := writeURI(uri, data)
 			clear(data)
-			fyne.Do(func() {
+			return func() {
 				if err != nil {
 					u.say(describe(err))
 					return
 				}
 				u.say(lang.L("Exported to {{.File}}", map[string]any{"File": uri.Path()}))
-			})
+			}
 		})
 	})
 }

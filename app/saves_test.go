@@ -184,6 +184,7 @@ func TestLockWaitsForARunningSave(t *testing.T) {
 	test.Tap(h.u.codes.rows[0])
 	go jobs.open() // the save may finish only while lock waits
 	h.u.lockAndAsk()
+	jobs.show() // the copy's outcome and the unlock screen's, in either order
 	jobs.show()
 	if h.u.vault != nil || h.clip() != "" {
 		t.Errorf("after lock: vault open %v, clipboard %q", h.u.vault != nil, h.clip())
@@ -482,6 +483,7 @@ func TestShowQROffTheUIThread(t *testing.T) {
 	h.u.showingQR = nil
 	menuItem(t, h.u.rowMenu(0), "Show QR code…").Action()
 	h.u.lockAndAsk()
+	jobs.show() // the QR code's outcome and the unlock screen's, in either order
 	jobs.show()
 	if h.u.showingQR != nil {
 		t.Error("a secret QR code was shown after the lock")

@@ -338,11 +338,11 @@ func (u *ui) checkTimeSource() {
 	}
 	s.checkTime.Disable()
 	s.timeStatus.SetText(lang.L("Checking the time…"))
-	u.deps.background(func() {
+	u.offUI(func() func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*timesync.MaxTimeout)
 		defer cancel()
 		st, err := ck.Check(ctx)
-		fyne.Do(func() {
+		return func() {
 			if u.settings != s {
 				return
 			}
@@ -352,7 +352,7 @@ func (u *ui) checkTimeSource() {
 				return
 			}
 			s.timeStatus.SetText(describeTimeStatus(st))
-		})
+		}
 	})
 }
 
