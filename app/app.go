@@ -270,18 +270,18 @@ func Run(vaultPath string) {
 	u := newUI(a, vaultPath, realDeps())
 	u.paintLog = os.Getenv("DESKAUTH_TEST_FIRST_CODE_LOG")
 	u.start()
-	if u.startHidden() {
-		a.Run()
-	} else {
-		u.win.ShowAndRun()
-	}
+	u.showAtStart()
+	a.Run()
 	u.lock()
 }
 
-// startHidden reports whether the window stays hidden at start: "start
-// minimised" is on and the tray can bring the window back.
-func (u *ui) startHidden() bool {
-	return u.tray != nil && u.prefs.StartMinimised()
+// showAtStart shows the window, unless "start minimised" is on and the
+// tray can bring the window back.
+func (u *ui) showAtStart() {
+	if u.tray != nil && u.prefs.StartMinimised() {
+		return
+	}
+	u.win.Show()
 }
 
 // newUI builds the window without showing a screen yet; start picks the first
