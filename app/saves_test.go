@@ -524,3 +524,51 @@ func TestSettingsRefusedWhileSaving(t *testing.T) {
 		t.Error("settings refused after the save")
 	}
 }
+
+// Restoring the backup of a damaged vault runs off the UI thread: the
+// unlock screen says so at once and answers meanwhile, and the restored
+// vault then opens.
+func TestRestoreBackupOffTheUIThread(t *testing.T) {
+	h := newHarness(t, "")
+	h.withAccounts(exampleURI, hotpURI) // the backup holds Example alone
+	h.u.lockAndAsk()
+	data, err := os.ReadFile(h.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[len(data)-5] ^= 0xFF // the payload no longer authenticates
+	if err := os.WriteFile(h.path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := h.u.unlock
+	test.Type(s.password, "pw")
+	test.Tap(s.open)
+	if !strings.HasPrefix(s.status.Text, "The vault file is damaged, but an intact backup exists.") {
+		t.Fatalf("status = %q", s.status.Text)
+	}
+	jobs := h.slowJobs()
+	test.Tap(findIn(t, h.topDialog(t), "Yes"))
+	if !s.open.Disabled() || s.status.Text != "Restoring the backup…" {
+		t.Fatalf("while restoring: open disabled %v, status %q", s.open.Disabled(), s.status.Text)
+	}
+	test.Type(s.password, "pw") // the window answers
+	if s.password.Text != "pw" {
+		t.Errorf("password field = %q", s.password.Text)
+	}
+	jobs.open()
+	jobs.show() // restored; tryOpen looks at the slots
+	jobs.show()
+	if _, err := os.Stat(h.path + ".damaged"); err != nil {
+		t.Errorf("the damaged file was not kept: %v", err)
+	}
+	u := h.u.unlock
+	if u == nil {
+		t.Fatal("no unlock screen after the restore")
+	}
+	test.Type(u.password, "pw")
+	test.Tap(u.open)
+	jobs.show()
+	if h.u.vault == nil || len(h.u.vault.Accounts()) != 1 {
+		t.Fatalf("the restored vault did not open: %q", u.status.Text)
+	}
+}
