@@ -572,3 +572,60 @@ func TestRestoreBackupOffTheUIThread(t *testing.T) {
 		t.Fatalf("the restored vault did not open: %q", u.status.Text)
 	}
 }
+
+// A protection change holds the vault: the window answers meanwhile, a copy
+// is refused in words, and the outcome shows once it is saved.
+func TestProtectionChangeHoldsTheVault(t *testing.T) {
+	h := newHarness(t, "")
+	h.withAccounts(exampleURI)
+	h.u.showSettings()
+	s := h.u.settings
+	jobs := h.slowJobs()
+	s.protect.SetSelected(h.u.protectionOptions()[protectOS])
+	test.Tap(s.apply)
+	if !s.apply.Disabled() || s.status.Text != "Saving…" {
+		t.Fatalf("while saving: apply disabled %v, status %q", s.apply.Disabled(), s.status.Text)
+	}
+	test.Type(s.timeSource, "n") // the window answers
+	h.u.copyCode(0)
+	if s.status.Text != stillSavingEN {
+		t.Errorf("a copy while saving: status %q", s.status.Text)
+	}
+	jobs.open()
+	jobs.show()
+	if s.apply.Disabled() || s.status.Text != "The protection is changed." {
+		t.Errorf("after: apply disabled %v, status %q", s.apply.Disabled(), s.status.Text)
+	}
+	if pw, os := h.u.vault.Protection(); pw || !os {
+		t.Errorf("protection = password %v, os %v", pw, os)
+	}
+}
+
+// Names typed on the add screen while a save holds the vault (a copy from
+// the tray) are planned once it ends: here they make a re-enrolment.
+func TestAddPlansAgainAfterASave(t *testing.T) {
+	h := newHarness(t, "")
+	h.withAccounts(hotpURI)
+	a, _ := vault.ParseURI(exampleURI)
+	h.u.showAdd([]vault.Account{a})
+	s := h.u.add
+	jobs := h.slowJobs()
+	h.u.trayMenu().Items[0].Action() // the tray copies Lab's code
+	s.issuer.SetText("Lab")
+	s.name.SetText("rack")
+	if s.reenrol.Visible() {
+		t.Fatal("planned against the vault while a save held it")
+	}
+	test.Tap(s.save)
+	if s.status.Text != stillSavingEN {
+		t.Errorf("save while another save runs: status %q", s.status.Text)
+	}
+	jobs.open()
+	jobs.show()
+	if !s.reenrol.Visible() || !strings.Contains(s.label.Text, "This replaces an account already in the vault: Lab (rack)") {
+		t.Errorf("after the save: re-enrol choice shown %v, label %q", s.reenrol.Visible(), s.label.Text)
+	}
+	if h.clip() != "755224" {
+		t.Errorf("the tray's copy gave %q", h.clip())
+	}
+}

@@ -252,7 +252,7 @@ func (u *ui) applyProtection() {
 		}
 		p.Password = []byte(s.password.Text)
 	}
-	// Copies, edits and lock wait for the save (withVault).
+	// While it saves, copies and edits are refused and lock waits (withVault).
 	err := u.withVault(func(v *vault.Vault) func() {
 		var err error
 		if choice != protectPassword {
