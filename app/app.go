@@ -336,11 +336,18 @@ func (u *ui) start() {
 	if t := u.prefs.Theme(); t != "" {
 		u.applyTheme(t)
 	}
-	if !vaultExists(u.path) {
-		u.showSetup()
-		return
-	}
-	u.tryOpen()
+	// The vault may sit in a slow or offline folder: even looking for it
+	// happens off the UI thread.
+	u.offUI(func() func() {
+		exists := vaultExists(u.path)
+		return func() {
+			if exists {
+				u.tryOpen()
+			} else {
+				u.showSetup()
+			}
+		}
+	})
 }
 
 // opened takes over an unlocked vault and shows its codes.

@@ -629,3 +629,19 @@ func TestAddPlansAgainAfterASave(t *testing.T) {
 		t.Errorf("the tray's copy gave %q", h.clip())
 	}
 }
+
+// Even looking for the vault file happens off the UI thread (it may sit in
+// an offline folder): the window shows setup once the answer comes.
+func TestStartLooksForTheVaultOffTheUIThread(t *testing.T) {
+	h := newHarness(t, "")
+	jobs := h.slowJobs()
+	h.u.start()
+	if h.u.setup != nil {
+		t.Fatal("setup shown before the vault was looked for")
+	}
+	jobs.open()
+	jobs.show()
+	if h.u.setup == nil {
+		t.Fatal("no setup screen for a missing vault")
+	}
+}
