@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"slices"
 	"strings"
 	"time"
 
@@ -39,6 +40,7 @@ type addScreen struct {
 	// an existing account, when the plan re-enrols one.
 	reenrol *widget.RadioGroup
 	pending []vault.Planned // what Save adds
+	replan  []vault.Account // to plan once the save holding the vault ends
 	filling bool            // the name fields are being filled in, not typed
 }
 
@@ -213,6 +215,13 @@ func (u *ui) setPending(accts []vault.Account) {
 // chooses to keep both.
 func (u *ui) planPending(accts []vault.Account) {
 	s := u.add
+	if u.busy() {
+		// Planning reads the vault: it waits for the save that holds it
+		// (endJob plans again), and the preview keeps the plan it has.
+		s.replan = accts
+		return
+	}
+	s.replan = nil
 	s.pending = u.vault.Plan(accts)
 	s.pending[0].CodeShown = true // its code is on screen: for HOTP it counts as used
 	label := accts[0].Label()
@@ -277,6 +286,10 @@ func (u *ui) refreshPreview() {
 // write nothing is kept in memory either, so the list matches the file.
 func (u *ui) savePending() {
 	s := u.add
+	if u.busy() { // (when the save just ended, this catches up on the plan)
+		s.status.SetText(describe(errBusy))
+		return
+	}
 	if len(s.pending) == 0 {
 		return
 	}
@@ -287,14 +300,43 @@ func (u *ui) savePending() {
 	for i := range s.pending {
 		s.pending[i].Choice = choice
 	}
-	u.waitIdle()
-	r, err := u.vault.AddPlanned(s.pending)
+	plan := slices.Clone(s.pending) // the name fields may change s.pending meanwhile
+	err := u.withVault(func(v *vault.Vault) func() {
+		r, err := v.AddPlanned(plan)
+		return func() { u.added(s, s.status, s.save, r, err) }
+	})
 	if err != nil {
 		s.status.SetText(describe(err))
 		return
 	}
-	u.showCodes()
-	u.codes.status.SetText(addedMessage(r))
+	if u.busy() {
+		s.save.Disable()
+		s.status.SetText(lang.L("Saving…"))
+	}
+}
+
+// added shows the outcome of saving new accounts from the add screen or the
+// import preview (screen, with its status line and button): the codes with
+// what was saved, or the screen again with why nothing was. When the admin
+// left the screen meanwhile, the outcome is said wherever they are.
+func (u *ui) added(screen any, status *widget.Label, button *widget.Button, r vault.AddReport, err error) {
+	here := (u.add != nil && screen == u.add) || (u.imp != nil && screen == u.imp)
+	switch {
+	case err != nil && here:
+		button.Enable()
+		status.SetText(describe(err))
+	case err != nil:
+		u.say(describe(err))
+	case here:
+		u.imp = nil
+		u.showCodes()
+		u.codes.status.SetText(addedMessage(r))
+	default:
+		if u.codes != nil {
+			u.filter()
+		}
+		u.say(addedMessage(r))
+	}
 }
 
 // addedMessage words an AddReport: "Saved:" only for what was saved.
@@ -380,15 +422,15 @@ func (u *ui) batchesDone() *transfer.Result {
 func (u *ui) scanScreen() {
 	u.currentStatus().SetText(lang.L("Scanning the screen…"))
 	u.win.Hide()
-	u.deps.background(func() {
+	u.offUI(func() func() {
 		time.Sleep(u.deps.hideForScan)
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
 		found, err := u.deps.scan(ctx)
-		fyne.Do(func() {
+		return func() {
 			u.win.Show()
 			u.handleScan(found, err)
-		})
+		}
 	})
 }
 
@@ -456,7 +498,7 @@ func (u *ui) decodeInBackground(load func() (image.Image, error)) {
 	s := u.add
 	u.startSource()
 	s.status.SetText(lang.L("Reading the image…"))
-	u.deps.background(func() {
+	u.offUI(func() func() {
 		var texts []string
 		img, err := load()
 		if err == nil {
@@ -468,7 +510,7 @@ func (u *ui) decodeInBackground(load func() (image.Image, error)) {
 				texts = append(texts, c.Text)
 			}
 		}
-		fyne.Do(func() {
+		return func() {
 			if u.add != s {
 				return // the screen was left meanwhile
 			}
@@ -477,6 +519,6 @@ func (u *ui) decodeInBackground(load func() (image.Image, error)) {
 				return
 			}
 			u.handlePayloads(texts)
-		})
+		}
 	})
 }

@@ -49,8 +49,9 @@ type deps struct {
 	// timer off (tests redraw by hand, since the test driver runs fyne.Do
 	// on the calling goroutine).
 	refreshEvery time.Duration
-	// background runs slow work (screen scans, clipboard reads) off the UI
-	// thread; results come back through fyne.Do. Tests run it inline.
+	// background runs slow work (screen scans, clipboard reads, saves) off
+	// the UI thread (see offUI); results come back through toUI. Tests run
+	// it inline, or on goroutines held behind a gate.
 	background func(func())
 	// argon2 is the cost of new password slots; zero (the real app) is the
 	// vault's default. Tests lower it, as the CLI's tests do: a hook in the
@@ -72,6 +73,10 @@ type deps struct {
 	after func(time.Duration, func()) (cancel func())
 	// trayHost reports whether the desktop shows tray icons; nil means no.
 	trayHost func() bool
+	// toUI hands a background job's outcome to the UI thread; nil means
+	// fyne.Do. Tests that run jobs on goroutines of their own queue it and
+	// run the queue on the test goroutine, which plays the UI thread.
+	toUI func(func())
 }
 
 func realDeps() deps {
@@ -130,29 +135,129 @@ type ui struct {
 
 	paintLog string // test-only: where to note the first code shown
 
-	// busy is open while a background goroutine uses the vault (a
-	// protection change); anything else that touches the vault waits for
-	// it first (waitIdle), since a Vault has one owner at a time.
-	busy chan struct{}
+	// job is the background job that holds the vault, nil when none does.
+	job *vaultJob
 }
 
-// beginExclusive marks the vault as in use by a background job and returns
-// the function that job calls when it no longer touches the vault (before
-// it hands its result to the UI thread).
-func (u *ui) beginExclusive() (end func()) {
-	ch := make(chan struct{})
-	u.busy = ch
-	return func() { close(ch) }
+// vaultJob is a background job that uses the vault: a save, a protection
+// change. A Vault has one owner at a time, so while a job runs the UI thread
+// leaves the vault alone: the window draws from shown, a copy of the
+// accounts taken when the job began, another vault action is refused
+// (errBusy), and lock waits for the job (waitIdle).
+type vaultJob struct {
+	done  chan struct{}   // closed once the job no longer touches the vault
+	shown []vault.Account // what the window draws meanwhile; wiped after
+}
+
+// offUI runs work off the UI thread (deps.background), then the function it
+// returns, if any, on the UI thread. Every slow step of the window (file and
+// key-store I/O, saves, drawing QR codes) goes through it.
+func (u *ui) offUI(work func() (show func())) {
+	toUI := u.deps.toUI
+	if toUI == nil {
+		toUI = fyne.Do
+	}
+	u.deps.background(func() {
+		if show := work(); show != nil {
+			toUI(show)
+		}
+	})
+}
+
+// withVault runs work on the open vault off the UI thread, holding the
+// vault while it runs, and then shows its outcome: the function work
+// returns runs on the UI thread, and only while the same vault is still
+// open (a job that ends after a lock shows nothing). It fails, starting
+// nothing, with vault.ErrClosed when the vault is locked and errBusy while
+// another job holds it.
+func (u *ui) withVault(work func(v *vault.Vault) (show func())) error {
+	if u.vault == nil {
+		return vault.ErrClosed
+	}
+	if u.busy() {
+		return errBusy
+	}
+	v := u.vault
+	j := &vaultJob{done: make(chan struct{}), shown: v.Snapshot()}
+	u.job = j
+	u.offUI(func() func() {
+		show := work(v)
+		close(j.done)
+		return func() {
+			u.endJob(j)
+			if show != nil && u.vault == v {
+				show()
+			}
+		}
+	})
+	return nil
+}
+
+// busy reports whether a background job still holds the vault.
+func (u *ui) busy() bool {
+	if u.job == nil {
+		return false
+	}
+	select {
+	case <-u.job.done:
+		u.endJob(u.job) // finished; its outcome is on its way
+		return false
+	default:
+		return true
+	}
+}
+
+// endJob lets the UI thread use the vault again once job j is over, and
+// catches up with what it put off meanwhile (the search filter, the add
+// screen's plan).
+func (u *ui) endJob(j *vaultJob) {
+	if u.job != j {
+		return
+	}
+	u.job = nil
+	vault.Wipe(j.shown)
+	switch {
+	case u.vault == nil:
+	case u.codes != nil && u.codes.stale:
+		u.filter()
+	case u.add != nil && u.add.replan != nil:
+		u.planPending(u.add.replan)
+		u.refreshPreview()
+	}
 }
 
 // waitIdle waits until no background job uses the vault. It runs on the UI
-// thread; the job closes its channel before it calls fyne.Do, so this never
-// waits on the UI thread itself.
+// thread; the job closes its channel before it hands its outcome to the UI
+// thread, so this never waits on the UI thread itself.
 func (u *ui) waitIdle() {
-	if u.busy != nil {
-		<-u.busy
-		u.busy = nil
+	if j := u.job; j != nil {
+		<-j.done
+		u.endJob(j)
 	}
+}
+
+// accounts are the accounts the window shows: the vault's, or while a job
+// holds the vault, the copy taken when it began.
+func (u *ui) accounts() []vault.Account {
+	switch {
+	case u.job != nil:
+		return u.job.shown
+	case u.vault == nil:
+		return nil
+	}
+	return u.vault.Accounts()
+}
+
+// snapshot copies the vault's accounts, secrets included, for work off the
+// UI thread (an export); the caller wipes the copy (vault.Wipe).
+func (u *ui) snapshot() ([]vault.Account, error) {
+	switch {
+	case u.vault == nil:
+		return nil, vault.ErrClosed
+	case u.busy():
+		return nil, errBusy
+	}
+	return u.vault.Snapshot(), nil
 }
 
 // Run opens the main window on the vault at vaultPath and blocks until the app
@@ -165,12 +270,18 @@ func Run(vaultPath string) {
 	u := newUI(a, vaultPath, realDeps())
 	u.paintLog = os.Getenv("DESKAUTH_TEST_FIRST_CODE_LOG")
 	u.start()
-	if u.tray != nil && u.prefs.StartMinimised() {
-		a.Run()
-	} else {
-		u.win.ShowAndRun()
-	}
+	u.showAtStart()
+	a.Run()
 	u.lock()
+}
+
+// showAtStart shows the window, unless "start minimised" is on and the
+// tray can bring the window back.
+func (u *ui) showAtStart() {
+	if u.tray != nil && u.prefs.StartMinimised() {
+		return
+	}
+	u.win.Show()
 }
 
 // newUI builds the window without showing a screen yet; start picks the first
@@ -225,11 +336,18 @@ func (u *ui) start() {
 	if t := u.prefs.Theme(); t != "" {
 		u.applyTheme(t)
 	}
-	if !vaultExists(u.path) {
-		u.showSetup()
-		return
-	}
-	u.tryOpen()
+	// The vault may sit in a slow or offline folder: even looking for it
+	// happens off the UI thread.
+	u.offUI(func() func() {
+		exists := vaultExists(u.path)
+		return func() {
+			if exists {
+				u.tryOpen()
+			} else {
+				u.showSetup()
+			}
+		}
+	})
 }
 
 // opened takes over an unlocked vault and shows its codes.

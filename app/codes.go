@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/deskauth/deskauth/vault"
 )
 
 // codesScreen lists the accounts with their live codes.
@@ -28,6 +30,9 @@ type codesScreen struct {
 	moreMenu *fyne.Menu
 
 	shown []int // indexes into the vault's accounts, after the search filter
+	// stale: the search changed while a job held the vault; the list is
+	// filtered again when the job ends (endJob).
+	stale bool
 }
 
 func (u *ui) showCodes() {
@@ -87,10 +92,24 @@ func layoutSpacer() fyne.CanvasObject {
 	return gap
 }
 
-// filter applies the search box and rebuilds the rows.
+// filter applies the search box and rebuilds the rows. While a job holds
+// the vault the rows stay as they are (all of them, on a new screen) and the
+// search applies when the job ends.
 func (u *ui) filter() {
 	s := u.codes
-	s.shown = u.vault.Match(s.search.Text)
+	switch {
+	case u.job == nil:
+		s.shown, s.stale = u.vault.Match(s.search.Text), false
+	case s.shown == nil || s.search.Text == "":
+		s.shown = make([]int, len(u.accounts())) // an empty search matches all
+		for i := range s.shown {
+			s.shown[i] = i
+		}
+		s.stale = s.search.Text != ""
+	default:
+		s.stale = true
+		return
+	}
 	s.rows = s.rows[:0]
 	objs := make([]fyne.CanvasObject, 0, 2*len(s.shown))
 	for n, i := range s.shown {
@@ -103,7 +122,7 @@ func (u *ui) filter() {
 	}
 	s.list.Objects = objs
 	s.list.Refresh()
-	if len(u.vault.Accounts()) == 0 {
+	if len(u.accounts()) == 0 {
 		s.empty.Show()
 		s.scroll.Hide()
 		s.search.Hide()
@@ -161,22 +180,41 @@ func groupDigits(code string) string {
 
 // copyCode puts an account's current code on the clipboard, to be cleared
 // after the preference's delay. For HOTP accounts the counter moves on and is
-// saved first (vault.UseCode), so a code is never handed out twice.
+// saved first (vault.UseCode, off the UI thread), and the code reaches the
+// clipboard only once that save is done, so a code is never handed out
+// twice, even after a crash.
 func (u *ui) copyCode(i int) {
 	if u.vault == nil {
 		return
 	}
-	u.waitIdle()
-	code, err := u.vault.UseCode(i, u.clock.Now())
+	at := u.clock.Now()
+	if accts := u.accounts(); i >= 0 && i < len(accts) && accts[i].Kind == vault.HOTP && !u.busy() {
+		u.say(lang.L("Saving…"))
+	}
+	err := u.withVault(func(v *vault.Vault) func() {
+		code, err := v.UseCode(i, at)
+		var label string
+		if err == nil {
+			label = v.Accounts()[i].Label()
+		}
+		return func() { u.codeUsed(i, code, label, err) }
+	})
+	if err != nil {
+		u.say(describe(err))
+	}
+}
+
+// codeUsed shows the outcome of copyCode: the code on the clipboard and in
+// its row, or why there is none.
+func (u *ui) codeUsed(i int, code, label string, err error) {
+	if err == nil {
+		err = u.copySecret(code)
+	}
 	if err != nil {
 		u.say(describe(err))
 		return
 	}
-	if err := u.copySecret(code); err != nil {
-		u.say(describe(err))
-		return
-	}
-	u.say(lang.L("Copied the code for {{.Account}}", map[string]any{"Account": u.vault.Accounts()[i].Label()}))
+	u.say(lang.L("Copied the code for {{.Account}}", map[string]any{"Account": label}))
 	if u.codes != nil {
 		for _, r := range u.codes.rows {
 			if r.index == i {

@@ -30,9 +30,9 @@ func (u *ui) chooseOpen(title string, exts []string, done func(fyne.URI)) {
 		u.fyneOpen(exts, done)
 		return
 	}
-	u.deps.background(func() {
+	u.offUI(func() func() {
 		path, err := u.deps.openFile(title, exts)
-		fyne.Do(func() {
+		return func() {
 			switch {
 			case errors.Is(err, errors.ErrUnsupported):
 				u.fyneOpen(exts, done)
@@ -42,7 +42,7 @@ func (u *ui) chooseOpen(title string, exts []string, done func(fyne.URI)) {
 			case path != "":
 				done(storage.NewFileURI(path))
 			}
-		})
+		}
 	})
 }
 
@@ -53,9 +53,9 @@ func (u *ui) chooseSave(title, name string, done func(fyne.URI)) {
 		u.fyneSave(name, done)
 		return
 	}
-	u.deps.background(func() {
+	u.offUI(func() func() {
 		path, err := u.deps.saveFile(title, name)
-		fyne.Do(func() {
+		return func() {
 			switch {
 			case err != nil:
 				if !errors.Is(err, errors.ErrUnsupported) {
@@ -65,7 +65,7 @@ func (u *ui) chooseSave(title, name string, done func(fyne.URI)) {
 			case path != "":
 				done(storage.NewFileURI(path))
 			}
-		})
+		}
 	})
 }
 

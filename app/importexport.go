@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"image"
@@ -54,15 +55,15 @@ func (u *ui) importURI(uri fyne.URI) {
 		return
 	}
 	u.say(lang.L("Reading {{.File}}…", map[string]any{"File": uri.Name()}))
-	u.deps.background(func() {
+	u.offUI(func() func() {
 		data, err := readURI(uri)
-		fyne.Do(func() {
+		return func() {
 			if err != nil {
 				u.say(describe(err))
 				return
 			}
 			u.runImport(func(opt transfer.Options) (*transfer.Result, error) { return transfer.Parse(data, opt) }, nil)
-		})
+		}
 	})
 }
 
@@ -80,11 +81,11 @@ func (u *ui) runImport(parse parseFunc, password []byte) {
 	if password != nil {
 		opt.Password = func() ([]byte, error) { return password, nil }
 	}
-	u.deps.background(func() {
+	u.offUI(func() func() {
 		res, err := parse(opt)
 		clear(password)
 		debug.FreeOSMemory()
-		fyne.Do(func() {
+		return func() {
 			if u.vault == nil {
 				return // locked meanwhile
 			}
@@ -98,7 +99,7 @@ func (u *ui) runImport(parse parseFunc, password []byte) {
 			default:
 				u.showImportPreview(res)
 			}
-		})
+		}
 	})
 }
 
@@ -130,6 +131,7 @@ func (u *ui) askImportPassword(parse parseFunc, problem string) {
 // and entries that could not be read. Secrets are never shown.
 func (u *ui) showImportPreview(res *transfer.Result) {
 	s := &importScreen{choices: map[int]*widget.RadioGroup{}}
+	u.waitIdle() // planning reads the vault (see planPending)
 	s.plan = u.vault.Plan(res.Accounts)
 	s.status = widget.NewLabel("")
 	s.status.Wrapping = fyne.TextWrapWord
@@ -200,15 +202,19 @@ func (u *ui) confirmImport() {
 			s.plan[i].Choice = vault.Replace
 		}
 	}
-	u.waitIdle()
-	r, err := u.vault.AddPlanned(s.plan)
+	plan := slices.Clone(s.plan)
+	err := u.withVault(func(v *vault.Vault) func() {
+		r, err := v.AddPlanned(plan)
+		return func() { u.added(s, s.status, s.confirm, r, err) }
+	})
 	if err != nil {
 		s.status.SetText(describe(err))
 		return
 	}
-	u.imp = nil
-	u.showCodes()
-	u.codes.status.SetText(addedMessage(r))
+	if u.busy() {
+		s.confirm.Disable()
+		s.status.SetText(lang.L("Saving…"))
+	}
 }
 
 // describeProblem words one entry an import could not read.
@@ -293,7 +299,7 @@ func (u *ui) showExport() {
 }
 
 func (u *ui) export(kind int) {
-	if len(u.vault.Accounts()) == 0 {
+	if len(u.accounts()) == 0 {
 		u.say(lang.L("There are no accounts to export."))
 		return
 	}
@@ -307,32 +313,59 @@ func (u *ui) export(kind int) {
 				if !ok {
 					return
 				}
-				if kind == exportOTPAuth {
-					u.saveExport("otpauth.txt", transfer.ExportOTPAuth(u.vault.Accounts()))
+				accts, err := u.snapshot()
+				if err != nil {
+					u.say(describe(err))
 					return
 				}
-				data, err := transfer.ExportAegis(u.vault.Accounts(), nil)
+				defer vault.Wipe(accts)
+				if kind == exportOTPAuth {
+					u.saveExport("otpauth.txt", transfer.ExportOTPAuth(accts))
+					return
+				}
+				data, err := transfer.ExportAegis(accts, nil)
 				if err != nil {
 					u.say(describe(err))
 					return
 				}
 				u.saveExport("aegis-export-plain.json", data)
 			}, u.win)
-	case exportQR:
-		imgs, err := transfer.ExportQR(u.vault.Accounts())
-		if err != nil {
-			u.say(describe(err))
-			return
-		}
-		u.showQRCodes(imgs, nil)
-	case exportGoogleQR:
-		imgs, probs, err := transfer.ExportMigrationQR(u.vault.Accounts())
-		if err != nil {
-			u.say(describe(err))
-			return
-		}
-		u.showQRCodes(imgs, probs)
+	case exportQR, exportGoogleQR:
+		u.exportQR(kind)
 	}
+}
+
+// exportQR draws the accounts as QR codes off the UI thread (each is
+// encoded and compressed as a PNG) and shows them.
+func (u *ui) exportQR(kind int) {
+	accts, err := u.snapshot()
+	if err != nil {
+		u.say(describe(err))
+		return
+	}
+	v := u.vault
+	u.say(lang.L("Drawing the QR codes…"))
+	u.offUI(func() func() {
+		defer vault.Wipe(accts)
+		var imgs []transfer.Image
+		var probs []transfer.Problem
+		var err error
+		if kind == exportQR {
+			imgs, err = transfer.ExportQR(accts)
+		} else {
+			imgs, probs, err = transfer.ExportMigrationQR(accts)
+		}
+		return func() {
+			switch {
+			case u.vault != v: // locked meanwhile: the secrets stay off the screen
+			case err != nil:
+				u.say(describe(err))
+			default:
+				u.say("")
+				u.showQRCodes(imgs, probs)
+			}
+		}
+	})
 }
 
 // exportEncrypted asks for the export's own password (twice), encrypts in
@@ -364,9 +397,14 @@ func (u *ui) exportEncrypted(kind int) {
 		u.say(lang.L("Encrypting…"))
 		// Copies of the secrets: the vault wipes its own on lock, which may
 		// come while this runs.
-		accts := u.vault.Snapshot()
+		accts, err := u.snapshot()
+		if err != nil {
+			clear(password)
+			u.say(describe(err))
+			return
+		}
 		settings := u.vault.Settings // the backup replaces a lost vault as is
-		u.deps.background(func() {
+		u.offUI(func() func() {
 			defer vault.Wipe(accts)
 			var data []byte
 			var err error
@@ -379,14 +417,14 @@ func (u *ui) exportEncrypted(kind int) {
 			}
 			clear(password)
 			debug.FreeOSMemory()
-			fyne.Do(func() {
+			return func() {
 				if err != nil {
 					u.say(describe(err))
 					return
 				}
 				u.say("")
 				u.saveExport(name, data)
-			})
+			}
 		})
 	}
 	pw.OnSubmitted = func(string) { u.win.Canvas().Focus(again) }
@@ -404,16 +442,16 @@ func (u *ui) exportEncrypted(kind int) {
 // saveExport asks where to write data and writes it in the background.
 func (u *ui) saveExport(name string, data []byte) {
 	u.chooseSave(lang.L("Save the export"), name, func(uri fyne.URI) {
-		u.deps.background(func() {
+		u.offUI(func() func() {
 			err := writeURI(uri, data)
 			clear(data)
-			fyne.Do(func() {
+			return func() {
 				if err != nil {
 					u.say(describe(err))
 					return
 				}
 				u.say(lang.L("Exported to {{.File}}", map[string]any{"File": uri.Path()}))
-			})
+			}
 		})
 	})
 }

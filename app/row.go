@@ -84,10 +84,7 @@ func newCodeRow(u *ui, index int) *codeRow {
 const ringCutout = 1 - 2*countdownWidth/float32(countdownSize)
 
 func (r *codeRow) acct() (vault.Account, bool) {
-	if r.u.vault == nil {
-		return vault.Account{}, false
-	}
-	accts := r.u.vault.Accounts()
+	accts := r.u.accounts()
 	if r.index < 0 || r.index >= len(accts) {
 		return vault.Account{}, false
 	}

@@ -13,11 +13,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
+
+	"github.com/deskauth/deskauth/vault"
 )
 
 // rowMenu is what the ⋮ button and a right-click offer for one account.
 func (u *ui) rowMenu(i int) *fyne.Menu {
-	last := len(u.vault.Accounts()) - 1
+	last := len(u.accounts()) - 1
 	up := fyne.NewMenuItemWithIcon(lang.L("Move up"), theme.MoveUpIcon(), func() { u.move(i, -1) })
 	up.Disabled = i == 0
 	down := fyne.NewMenuItemWithIcon(lang.L("Move down"), theme.MoveDownIcon(), func() { u.move(i, 1) })
@@ -48,19 +50,35 @@ func (u *ui) showRowMenu(r *codeRow, e *fyne.PointEvent) {
 	widget.ShowPopUpMenuAtPosition(u.rowMenu(r.index), u.win.Canvas(), pos)
 }
 
-// move moves account i up or down and keeps the keyboard on it.
+// move moves account i up or down and keeps the keyboard on it. The list
+// changes once the new order is saved.
 func (u *ui) move(i, delta int) {
-	u.waitIdle()
-	if err := u.vault.Move(i, delta); err != nil {
+	err := u.withVault(func(v *vault.Vault) func() {
+		err := v.Move(i, delta)
+		return func() {
+			if err != nil {
+				u.say(describe(err))
+				return
+			}
+			u.say("")
+			if u.codes == nil {
+				return
+			}
+			u.filter()
+			j := min(max(i+delta, 0), len(u.vault.Accounts())-1)
+			for n, r := range u.codes.rows {
+				if r.index == j {
+					u.focusRow(n)
+				}
+			}
+		}
+	})
+	if err != nil {
 		u.say(describe(err))
 		return
 	}
-	u.filter()
-	j := min(max(i+delta, 0), len(u.vault.Accounts())-1)
-	for n, r := range u.codes.rows {
-		if r.index == j {
-			u.focusRow(n)
-		}
+	if u.busy() {
+		u.say(lang.L("Saving…"))
 	}
 }
 
@@ -76,10 +94,10 @@ type renameDialog struct {
 // askRename asks for account i's new issuer and name. A refused name (a
 // duplicate, an empty one) is said in the dialog, which stays open.
 func (u *ui) askRename(i int) {
-	if u.vault == nil || i < 0 || i >= len(u.vault.Accounts()) {
+	if u.vault == nil || i < 0 || i >= len(u.accounts()) {
 		return
 	}
-	a := u.vault.Accounts()[i]
+	a := u.accounts()[i]
 	d := &renameDialog{issuer: widget.NewEntry(), name: widget.NewEntry(), problem: widget.NewLabel("")}
 	d.issuer.SetText(a.Issuer)
 	d.name.SetText(a.Name)
@@ -87,18 +105,7 @@ func (u *ui) askRename(i int) {
 	d.problem.Importance = widget.DangerImportance
 	d.problem.Hide()
 	cancel := widget.NewButton(lang.L("Cancel"), func() { d.dialog.Hide(); u.renaming = nil })
-	d.save = widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), func() {
-		u.waitIdle()
-		if err := u.vault.Rename(i, d.issuer.Text, d.name.Text); err != nil {
-			d.problem.SetText(describe(err))
-			d.problem.Show()
-			return
-		}
-		d.dialog.Hide()
-		u.renaming = nil
-		u.filter()
-		u.say(lang.L("Renamed to {{.Account}}", map[string]any{"Account": u.vault.Accounts()[i].Label()}))
-	})
+	d.save = widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), func() { u.rename(d, i) })
 	d.save.Importance = widget.HighImportance
 	d.issuer.OnSubmitted = func(string) { u.win.Canvas().Focus(d.name) }
 	d.name.OnSubmitted = func(string) { d.save.OnTapped() }
@@ -115,26 +122,68 @@ func (u *ui) askRename(i int) {
 	u.win.Canvas().Focus(d.issuer)
 }
 
-// askRemove deletes account i once the admin confirms.
-func (u *ui) askRemove(i int) {
-	if u.vault == nil || i < 0 || i >= len(u.vault.Accounts()) {
+// rename saves the names typed in the rename dialog, off the UI thread. The
+// dialog stays open, its Save button off, until the save is done: then the
+// row shows the new name, or the dialog says why the old one stays.
+func (u *ui) rename(d *renameDialog, i int) {
+	if d.save.Disabled() {
+		return // Enter while saving
+	}
+	issuer, name := d.issuer.Text, d.name.Text
+	failed := func(err error) {
+		d.save.Enable()
+		d.problem.SetText(describe(err))
+		d.problem.Show()
+	}
+	err := u.withVault(func(v *vault.Vault) func() {
+		err := v.Rename(i, issuer, name)
+		var label string
+		if err == nil {
+			label = v.Accounts()[i].Label()
+		}
+		return func() {
+			open := u.renaming == d // else it was cancelled meanwhile
+			switch {
+			case err != nil && open:
+				failed(err)
+				return
+			case err != nil:
+				u.say(describe(err))
+				return
+			case open:
+				d.dialog.Hide()
+				u.renaming = nil
+			}
+			if u.codes != nil {
+				u.filter()
+			}
+			u.say(lang.L("Renamed to {{.Account}}", map[string]any{"Account": label}))
+		}
+	})
+	if err != nil {
+		failed(err)
 		return
 	}
-	label := u.vault.Accounts()[i].Label()
+	if u.busy() {
+		d.save.Disable()
+		d.problem.SetText(lang.L("Saving…"))
+		d.problem.Show()
+	}
+}
+
+// askRemove deletes account i once the admin confirms.
+func (u *ui) askRemove(i int) {
+	if u.vault == nil || i < 0 || i >= len(u.accounts()) {
+		return
+	}
+	label := u.accounts()[i].Label()
 	d := dialog.NewConfirm(lang.L("Delete this account?"),
 		lang.L("{{.Account}} will be removed from the vault. Turn off two-step sign-in in its console first, or keep another way in.", map[string]any{"Account": label}),
 		func(ok bool) {
 			u.removing = nil
-			if !ok {
-				return
+			if ok {
+				u.remove(i, label)
 			}
-			u.waitIdle()
-			if err := u.vault.Remove(i); err != nil {
-				u.say(describe(err))
-				return
-			}
-			u.filter()
-			u.say(lang.L("Deleted {{.Account}}", map[string]any{"Account": label}))
 		}, u.win)
 	d.SetConfirmText(lang.L("Delete"))
 	d.SetDismissText(lang.L("Cancel"))
@@ -143,18 +192,57 @@ func (u *ui) askRemove(i int) {
 	d.Show()
 }
 
+// remove deletes account i (labelled label) off the UI thread; the row
+// goes once the removal is saved, and stays, with the reason said, if the
+// save fails.
+func (u *ui) remove(i int, label string) {
+	err := u.withVault(func(v *vault.Vault) func() {
+		err := v.Remove(i)
+		return func() {
+			if err != nil {
+				u.say(describe(err))
+				return
+			}
+			if u.codes != nil {
+				u.filter()
+			}
+			u.say(lang.L("Deleted {{.Account}}", map[string]any{"Account": label}))
+		}
+	})
+	if err != nil {
+		u.say(describe(err))
+		return
+	}
+	if u.busy() {
+		u.say(lang.L("Saving…"))
+	}
+}
+
 // showQR shows account i as a QR code, to move it to a phone. The code holds
 // the secret, and the dialog says so.
 func (u *ui) showQR(i int) {
 	if u.vault == nil || i < 0 || i >= len(u.vault.Accounts()) {
 		return
 	}
-	a := u.vault.Accounts()[i]
-	img, err := qrImage(a.URI())
-	if err != nil {
-		u.say(lang.L("Could not draw the QR code."))
-		return
-	}
+	a := u.accounts()[i]
+	uri, label, v := a.URI(), a.Label(), u.vault
+	u.offUI(func() func() {
+		img, err := qrImage(uri)
+		return func() {
+			if u.vault != v {
+				return // locked meanwhile: the secret stays off the screen
+			}
+			if err != nil {
+				u.say(lang.L("Could not draw the QR code."))
+				return
+			}
+			u.showQRImage(label, img)
+		}
+	})
+}
+
+// showQRImage shows the QR code of the account labelled label.
+func (u *ui) showQRImage(label string, img image.Image) {
 	pic := canvas.NewImageFromImage(img)
 	pic.FillMode = canvas.ImageFillContain
 	pic.ScaleMode = canvas.ImageScalePixels
@@ -162,7 +250,7 @@ func (u *ui) showQR(i int) {
 	warn := widget.NewLabel(lang.L("This QR code holds the account's secret: anyone who sees it can make its codes. Scan it with your phone, then close it."))
 	warn.Wrapping = fyne.TextWrapWord
 	warn.Importance = widget.WarningImportance
-	title := widget.NewLabelWithStyle(a.Label(), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle(label, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	title.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustom(lang.L("QR code for a phone"), lang.L("Close"), container.NewVBox(title, pic, warn), u.win)
 	d.Resize(fyne.NewSize(min(u.win.Canvas().Size().Width-2*theme.Padding(), 360), 0))

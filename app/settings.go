@@ -83,6 +83,10 @@ func (u *ui) showSettings() {
 	if u.vault == nil {
 		return
 	}
+	if u.busy() { // the screen reads the vault's protection and settings
+		u.say(describe(errBusy))
+		return
+	}
 	s := &settingsScreen{}
 	u.codes, u.add, u.imp, u.qr, u.settings = nil, nil, nil, nil, s
 	s.status = widget.NewLabel("")
@@ -167,14 +171,21 @@ func (u *ui) showSettings() {
 		s.startMinimised, s.hideCodes, screenShareHint,
 	)
 	if a := u.deps.autostart; a != nil {
-		on, err := a.enabled()
+		// Off until the system says whether it is on (a file or a
+		// registry key, read off the UI thread).
 		s.startAtLogin = widget.NewCheck(lang.L("Start DeskAuth when I log in"), nil)
-		if err != nil {
-			s.startAtLogin.Disable()
-		}
-		s.startAtLogin.SetChecked(on)
-		s.startAtLogin.OnChanged = func(on bool) { u.setStartAtLogin(on) }
+		s.startAtLogin.Disable()
 		window.Add(s.startAtLogin)
+		u.offUI(func() func() {
+			on, err := a.enabled()
+			return func() {
+				s.startAtLogin.SetChecked(on)
+				s.startAtLogin.OnChanged = func(on bool) { u.setStartAtLogin(on) }
+				if err == nil {
+					s.startAtLogin.Enable()
+				}
+			}
+		})
 	}
 
 	// Time.
@@ -241,12 +252,8 @@ func (u *ui) applyProtection() {
 		}
 		p.Password = []byte(s.password.Text)
 	}
-	s.apply.Disable()
-	s.status.SetText(lang.L("Saving…"))
-	u.waitIdle()
-	v := u.vault
-	end := u.beginExclusive() // copies, edits and lock wait for the save
-	u.deps.background(func() {
+	// While it saves, copies and edits are refused and lock waits (withVault).
+	err := u.withVault(func(v *vault.Vault) func() {
 		var err error
 		if choice != protectPassword {
 			p.Store, err = u.deps.store()
@@ -254,10 +261,9 @@ func (u *ui) applyProtection() {
 		if err == nil {
 			err = v.Protect(p)
 		}
-		end()
 		clear(p.Password)
 		debug.FreeOSMemory()
-		fyne.Do(func() {
+		return func() {
 			if u.settings != s {
 				return
 			}
@@ -273,28 +279,52 @@ func (u *ui) applyProtection() {
 			if choice == protectOS {
 				u.offerRecoveryBackup()
 			}
-		})
+		}
 	})
+	if err != nil {
+		clear(p.Password)
+		s.status.SetText(describe(err))
+		return
+	}
+	if u.busy() {
+		s.apply.Disable()
+		s.status.SetText(lang.L("Saving…"))
+	}
 }
 
+// setStartAtLogin switches start at login (a file or a registry key, see
+// internal/autostart) off the UI thread. The check is off while the switch
+// runs, and goes back to what the system then says if it failed.
 func (u *ui) setStartAtLogin(on bool) {
 	s := u.settings
 	a := u.deps.autostart
-	var err error
-	if on {
-		err = a.enable()
-	} else {
-		err = a.disable()
-	}
-	if err != nil {
-		s.status.SetText(describe(err))
-		now, _ := a.enabled()
-		s.startAtLogin.OnChanged = nil
-		s.startAtLogin.SetChecked(now)
-		s.startAtLogin.OnChanged = func(on bool) { u.setStartAtLogin(on) }
-		return
-	}
-	s.status.SetText("")
+	s.startAtLogin.Disable()
+	u.offUI(func() func() {
+		var err error
+		if on {
+			err = a.enable()
+		} else {
+			err = a.disable()
+		}
+		now := on
+		if err != nil {
+			now, _ = a.enabled()
+		}
+		return func() {
+			if u.settings != s {
+				return
+			}
+			s.startAtLogin.Enable()
+			if err == nil {
+				s.status.SetText("")
+				return
+			}
+			s.status.SetText(describe(err))
+			s.startAtLogin.OnChanged = nil
+			s.startAtLogin.SetChecked(now)
+			s.startAtLogin.OnChanged = func(on bool) { u.setStartAtLogin(on) }
+		}
+	})
 }
 
 // checkTimeSource measures the offset against the typed source, in the
@@ -308,11 +338,11 @@ func (u *ui) checkTimeSource() {
 	}
 	s.checkTime.Disable()
 	s.timeStatus.SetText(lang.L("Checking the time…"))
-	u.deps.background(func() {
+	u.offUI(func() func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*timesync.MaxTimeout)
 		defer cancel()
 		st, err := ck.Check(ctx)
-		fyne.Do(func() {
+		return func() {
 			if u.settings != s {
 				return
 			}
@@ -322,7 +352,7 @@ func (u *ui) checkTimeSource() {
 				return
 			}
 			s.timeStatus.SetText(describeTimeStatus(st))
-		})
+		}
 	})
 }
 
@@ -353,16 +383,35 @@ func (u *ui) saveTimeSource() {
 		s.timeStatus.SetText(describe(err))
 		return
 	}
-	u.waitIdle()
-	if err := u.vault.UpdateSettings(func(st *vault.Settings) { st.TimeSource = text }); err != nil {
+	err := u.withVault(func(v *vault.Vault) func() {
+		err := v.UpdateSettings(func(st *vault.Settings) { st.TimeSource = text })
+		return func() {
+			if err == nil {
+				// The codes follow the saved source, whichever screen shows.
+				if u.clock != nil {
+					u.clock.stop()
+				}
+				u.clock = newClock(u.deps.now, text)
+			}
+			if u.settings != s {
+				return
+			}
+			s.saveTime.Enable()
+			if err != nil {
+				s.timeStatus.SetText(describe(err))
+				return
+			}
+			s.timeStatus.SetText(lang.L("Saved. Codes use this time source from now on."))
+		}
+	})
+	if err != nil {
 		s.timeStatus.SetText(describe(err))
 		return
 	}
-	if u.clock != nil {
-		u.clock.stop()
+	if u.busy() {
+		s.saveTime.Disable()
+		s.timeStatus.SetText(lang.L("Saving…"))
 	}
-	u.clock = newClock(u.deps.now, text)
-	s.timeStatus.SetText(lang.L("Saved. Codes use this time source from now on."))
 }
 
 func choiceLabels(values []int, word func(int) string) []string {

@@ -134,12 +134,12 @@ func (u *ui) showSetup() {
 // store works. Where it does not, password protection is chosen with a short
 // explanation, instead of the key store failing once Create is pressed.
 func (u *ui) probeKeyStore(s *setupScreen) {
-	u.deps.background(func() {
+	u.offUI(func() func() {
 		store, err := u.deps.store()
 		if err == nil {
 			err = keystore.Probe(store)
 		}
-		fyne.Do(func() {
+		return func() {
 			if u.setup != s || err == nil {
 				return
 			}
@@ -147,7 +147,7 @@ func (u *ui) probeKeyStore(s *setupScreen) {
 			s.storeNote.SetText(lang.L("This computer has no key store DeskAuth can use, so a password protects the vault."))
 			s.storeNote.Show()
 			s.protect.SetSelected(u.protectionOptions()[protectPassword])
-		})
+		}
 	})
 }
 
@@ -172,7 +172,7 @@ func (u *ui) createVault() {
 	s.create.Disable()
 	s.protect.Disable()
 	s.status.SetText(lang.L("Creating the vault…"))
-	u.deps.background(func() {
+	u.offUI(func() func() {
 		var v *vault.Vault
 		p := vault.Protection{Password: password, Argon2: u.deps.argon2}
 		var err error
@@ -186,7 +186,7 @@ func (u *ui) createVault() {
 		// Argon2id took 64 MiB; give it back to the OS now rather than
 		// keep it for the life of the window.
 		debug.FreeOSMemory()
-		fyne.Do(func() {
+		return func() {
 			if u.setup != s {
 				if v != nil {
 					v.Close()
@@ -209,7 +209,7 @@ func (u *ui) createVault() {
 			if choice == protectOS {
 				u.offerRecoveryBackup()
 			}
-		})
+		}
 	})
 }
 
@@ -244,9 +244,9 @@ type unlockScreen struct {
 // which slots the file has first (vault.Slots), without unlocking it.
 func (u *ui) tryOpen() {
 	u.show(container.NewCenter(widget.NewLabel(lang.L("Unlocking…"))))
-	u.deps.background(func() {
+	u.offUI(func() func() {
 		pw, osSlot, err := vault.Slots(u.path)
-		fyne.Do(func() {
+		return func() {
 			switch {
 			case err != nil:
 				// Open says precisely what is wrong (and whether a backup
@@ -259,23 +259,23 @@ func (u *ui) tryOpen() {
 			default:
 				u.showUnlockFor(pw, osSlot, "")
 			}
-		})
+		}
 	})
 }
 
 // showUnlock shows the unlock screen for the vault's slots with a message.
 func (u *ui) showUnlock(message string) {
 	u.show(container.NewCenter(widget.NewLabel(lang.L("Locked"))))
-	u.deps.background(func() {
+	u.offUI(func() func() {
 		pw, osSlot, err := vault.Slots(u.path)
 		if err != nil {
 			pw, osSlot = true, true
 		}
-		fyne.Do(func() {
+		return func() {
 			if u.vault == nil {
 				u.showUnlockFor(pw, osSlot, message)
 			}
-		})
+		}
 	})
 }
 
@@ -349,7 +349,7 @@ func (u *ui) openWith(password string, passwordOnly bool) {
 	s.open.Disable()
 	s.status.SetText(lang.L("Unlocking…"))
 	pw := []byte(password)
-	u.deps.background(func() {
+	u.offUI(func() func() {
 		unl := vault.Unlocker{PasswordOnly: passwordOnly, Password: func() ([]byte, error) {
 			if len(pw) == 0 {
 				return nil, vault.ErrPasswordRequired
@@ -364,7 +364,7 @@ func (u *ui) openWith(password string, passwordOnly bool) {
 		v, err := vault.Open(u.path, unl)
 		clear(pw)
 		debug.FreeOSMemory() // Argon2id's 64 MiB goes back to the OS
-		fyne.Do(func() {
+		return func() {
 			if u.unlock != s {
 				if v != nil {
 					v.Close()
@@ -377,7 +377,7 @@ func (u *ui) openWith(password string, passwordOnly bool) {
 				return
 			}
 			u.openFailed(err)
-		})
+		}
 	})
 }
 
@@ -412,13 +412,31 @@ func (u *ui) offerBackup(err error) {
 	dialog.ShowConfirm(lang.L("The vault file is damaged"),
 		lang.L("An intact backup exists. Restore it? The damaged file is kept beside it."),
 		func(ok bool) {
-			if !ok {
+			if ok {
+				u.restoreBackup()
+			}
+		}, u.win)
+}
+
+// restoreBackup puts the backup in place of the damaged vault, off the UI
+// thread (it renames and copies files, perhaps in a slow or synced folder),
+// then opens it.
+func (u *ui) restoreBackup() {
+	s := u.unlock
+	s.open.Disable()
+	s.status.SetText(lang.L("Restoring the backup…"))
+	u.offUI(func() func() {
+		err := vault.RestoreBackup(u.path)
+		return func() {
+			if u.unlock != s {
 				return
 			}
-			if err := vault.RestoreBackup(u.path); err != nil {
-				u.unlock.status.SetText(describe(err))
+			s.open.Enable()
+			if err != nil {
+				s.status.SetText(describe(err))
 				return
 			}
 			u.tryOpen()
-		}, u.win)
+		}
+	})
 }

@@ -37,7 +37,7 @@ func (u *ui) trayChanged() {
 	// the accounts' labels and the lock.
 	key := "locked"
 	if u.vault != nil {
-		key = strings.Join(labels(u.vault.Accounts()), "\n")
+		key = strings.Join(labels(u.accounts()), "\n")
 	}
 	if key == u.trayKey {
 		return
@@ -49,7 +49,7 @@ func (u *ui) trayChanged() {
 func (u *ui) trayMenu() *fyne.Menu {
 	var items []*fyne.MenuItem
 	if u.vault != nil {
-		for i, a := range u.vault.Accounts() {
+		for i, a := range u.accounts() {
 			items = append(items, fyne.NewMenuItem(
 				// A native menu never wraps: no line-break hints.
 				strings.ReplaceAll(lang.L("Copy code: {{.Account}}", map[string]any{"Account": a.Label()}), "\u200a", ""),

@@ -25,11 +25,16 @@ import (
 // program holds it); nothing was copied.
 var errClipboardBusy = errors.New("the clipboard is busy")
 
+// errBusy: another action is still saving the vault (see withVault);
+// nothing was done.
+var errBusy = errors.New("the vault is busy")
+
 var sentences = []struct {
 	err error
 	key string
 }{
 	{errClipboardBusy, "The clipboard is in use by another program; nothing was copied. Try again."},
+	{errBusy, "Still saving. Try again in a moment."},
 	{vault.ErrBackupAvailable, "The vault file is damaged, but an intact backup exists."},
 	{vault.ErrWrongPassword, "Wrong password."},
 	{vault.ErrCorrupt, "The vault file is damaged."},
