@@ -217,7 +217,10 @@ func decodeImage(s *scan) []Code {
 		s.rotatedH = 0
 		putBuf(rot.pix)
 	}
-	if len(s.codes) == 0 && !s.stopped() {
+	if len(s.codes) == 0 && !s.stopped() && !s.flooded {
+		// (An image tiled with finder look-alikes is a page, not a
+		// photo: its codes were looked for between the look-alikes, and
+		// a dozen more planes of them would only cost time.)
 		s.photoPasses(full)
 	}
 	if len(s.codes) == 0 && !s.stopped() {
@@ -273,6 +276,9 @@ type scan struct {
 	m *gozxing.BitMatrix
 	// photo is set during the photo passes.
 	photo bool
+	// flooded is set once a screen pass met a plane with more
+	// finder-like centres than fewCentres.
+	flooded bool
 	// centres are the finder-like centres of the matrix cm.
 	cm      *gozxing.BitMatrix
 	centres *centres
@@ -424,6 +430,7 @@ func (s *scan) search(m *gozxing.BitMatrix, harder bool) {
 		// every trio: only trios joined by timing patterns. The photo
 		// passes skip such a plane: the screen passes searched it.
 		if !s.photo {
+			s.flooded = true
 			s.linked(m, cs)
 		}
 		return
