@@ -1,0 +1,280 @@
+package capture
+
+import (
+	"sort"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/common"
+)
+
+// Where the sampling grid lands. A transform through the finder (and
+// alignment) patterns is exact only for a flat code; printed on paper that
+// curls, or photographed through a lens that bends straight lines, the
+// modules drift off it by a module or more in the middle of the code, too
+// far for error correction. But a code shows where its modules are all
+// over: wherever two neighbouring modules differ in colour, the edge
+// between them lies midway between their centres. grid.refine measures
+// the edges around each point against where the grid puts them, averages
+// the errors over a few modules (one misread edge does not move it), and
+// moves the point; going out from where the grid was right (the finder
+// centres it was laid through) and carrying each move on to the next
+// points, it follows the code as far as the paper bends.
+
+// grid holds the pixel position of each module centre of a dim×dim code,
+// row by row.
+type grid struct {
+	dim  int
+	x, y []float64
+}
+
+// newGrid lays out a dim×dim grid through at, which maps module
+// coordinates (column, row; the code's corner at 0, 0) to pixels.
+func newGrid(dim int, at func(c, r float64) (float64, float64)) *grid {
+	g := &grid{dim: dim, x: make([]float64, dim*dim), y: make([]float64, dim*dim)}
+	for r := range dim {
+		for c := range dim {
+			g.x[r*dim+c], g.y[r*dim+c] = at(float64(c)+0.5, float64(r)+0.5)
+		}
+	}
+	return g
+}
+
+// sample reads each module at its point; nil when a point is off m.
+func (g *grid) sample(m *gozxing.BitMatrix) *gozxing.BitMatrix {
+	w, h := m.GetWidth(), m.GetHeight()
+	bits, _ := gozxing.NewBitMatrix(g.dim, g.dim)
+	for i := range g.x {
+		ix, iy := int(g.x[i]), int(g.y[i])
+		if g.x[i] < 0 || g.y[i] < 0 || ix >= w || iy >= h {
+			return nil
+		}
+		if m.Get(ix, iy) {
+			bits.Set(i%g.dim, i/g.dim)
+		}
+	}
+	return bits
+}
+
+// refineRadius is how far (in modules) around a point the edge errors
+// that move it are averaged: far enough to hold several edges whatever
+// the data, near enough to follow a bend.
+const refineRadius = 2
+
+// edgeSteps is how finely the stretch between two module centres is
+// searched for the edge between them.
+const edgeSteps = 10
+
+// minEdges is the fewest edges a point's move is averaged from.
+const minEdges = 3
+
+// refine moves the grid's points to where m's edges put them (see the
+// comment at the top of this file). An edge only says where the nearest
+// module boundary is, so a point more than half a module off would lock
+// onto the wrong module; the points are therefore taken in order of
+// distance from seeds, points where the grid is right (the finder
+// centres, which it was laid through), each starting from the moves of
+// its neighbours already placed and correcting only what is left.
+func (g *grid) refine(m *gozxing.BitMatrix, seeds [][2]int) {
+	dim := g.dim
+	w, h := m.GetWidth(), m.GetHeight()
+	dark := func(x, y float64) (bool, bool) {
+		ix, iy := int(x), int(y)
+		if x < 0 || y < 0 || ix >= w || iy >= h {
+			return false, false
+		}
+		return m.Get(ix, iy), true
+	}
+	// edge finds the one change of colour on the way from (x0, y0) to
+	// (x1, y1) and returns how far it lies past the midpoint, as a vector
+	// in pixels; ok is false when there is none, or more than one.
+	edge := func(x0, y0, x1, y1 float64) (ex, ey float64, ok bool) {
+		a, in := dark(x0, y0)
+		if b, inB := dark(x1, y1); !in || !inB || a == b {
+			// No edge, or two: nothing to measure.
+			return 0, 0, false
+		}
+		at := -1
+		for k := 1; k <= edgeSteps; k++ {
+			t := float64(k) / edgeSteps
+			v, in := dark(x0+(x1-x0)*t, y0+(y1-y0)*t)
+			if !in {
+				return 0, 0, false
+			}
+			if v != a {
+				if at >= 0 {
+					return 0, 0, false
+				}
+				at, a = k, v
+			}
+		}
+		if at < 0 {
+			return 0, 0, false
+		}
+		f := (float64(at)-0.5)/edgeSteps - 0.5
+		return f * (x1 - x0), f * (y1 - y0), true
+	}
+	bx, by := g.x, g.y // the grid as laid
+	// pos is where point (r, c) is when the grid around it is moved by
+	// (mx, my); beyond the code it is extrapolated into the quiet zone.
+	var mx, my float64
+	pos := func(r, c int) (float64, float64) {
+		rr, cc := clampInt(r, 0, dim-1), clampInt(c, 0, dim-1)
+		i := rr*dim + cc
+		x, y := bx[i], by[i]
+		if cc != c {
+			j := i + 1
+			if c > cc {
+				j = i - 1
+			}
+			x, y = 2*x-bx[j], 2*y-by[j]
+		}
+		if rr != r {
+			j := i + dim
+			if r > rr {
+				j = i - dim
+			}
+			x, y = 2*x-bx[j], 2*y-by[j]
+		}
+		return x + mx, y + my
+	}
+	// correction measures the edges around (r, c) and returns the mean
+	// error of those across the rows plus that of those across the
+	// columns.
+	correction := func(r, c int) (float64, float64) {
+		var hx, hy, vx, vy float64
+		var kh, kv int
+		for a := -refineRadius; a <= refineRadius; a++ {
+			for b := -refineRadius; b <= refineRadius+1; b++ {
+				x0, y0 := pos(r+a, c+b-1)
+				x1, y1 := pos(r+a, c+b)
+				if ex, ey, ok := edge(x0, y0, x1, y1); ok {
+					hx, hy, kh = hx+ex, hy+ey, kh+1
+				}
+				x0, y0 = pos(r+b-1, c+a)
+				x1, y1 = pos(r+b, c+a)
+				if ex, ey, ok := edge(x0, y0, x1, y1); ok {
+					vx, vy, kv = vx+ex, vy+ey, kv+1
+				}
+			}
+		}
+		var cx, cy float64
+		if kh >= minEdges {
+			cx, cy = hx/float64(kh), hy/float64(kh)
+		}
+		if kv >= minEdges {
+			cx, cy = cx+vx/float64(kv), cy+vy/float64(kv)
+		}
+		return cx, cy
+	}
+	// The moves are measured on a lattice of every latticeStep-th row
+	// and column (and the last), and interpolated between: a bend is
+	// smooth, and that costs a fraction of measuring every point.
+	var at []int // lattice index → module row or column
+	for i := 0; i < dim-1; i += latticeStep {
+		at = append(at, i)
+	}
+	at = append(at, dim-1)
+	n := len(at)
+	near := func(v int) int { // the lattice line nearest module v
+		k := sort.SearchInts(at, v)
+		if k > 0 && (k == n || at[k]-v > v-at[k-1]) {
+			k--
+		}
+		return k
+	}
+	dx, dy := make([]float64, n*n), make([]float64, n*n)
+	state := make([]byte, n*n) // 0 new, 1 queued, 2 placed
+	queue := make([]int, 0, n*n)
+	for _, sd := range seeds {
+		if sd[0] < 0 || sd[0] >= dim || sd[1] < 0 || sd[1] >= dim {
+			continue
+		}
+		if i := near(sd[0])*n + near(sd[1]); state[i] == 0 {
+			state[i] = 1
+			queue = append(queue, i)
+		}
+	}
+	for qi := 0; qi < len(queue); qi++ {
+		i := queue[qi]
+		r, c := i/n, i%n
+		// Start from the moves of the neighbours placed, carried on
+		// along each line where the one beyond is placed too (a bend
+		// keeps bending), then correct what is left.
+		mx, my = 0, 0
+		k := 0
+		placed := func(r, c int) bool { return r >= 0 && r < n && c >= 0 && c < n && state[r*n+c] == 2 }
+		for a := -1; a <= 1; a++ {
+			for b := -1; b <= 1; b++ {
+				if (a == 0 && b == 0) || !placed(r+a, c+b) {
+					continue
+				}
+				j := (r+a)*n + c + b
+				ex, ey := dx[j], dy[j]
+				if placed(r+2*a, c+2*b) {
+					j2 := (r+2*a)*n + c + 2*b
+					ex, ey = 2*ex-dx[j2], 2*ey-dy[j2]
+				}
+				mx, my, k = mx+ex, my+ey, k+1
+			}
+		}
+		if k > 0 {
+			mx, my = mx/float64(k), my/float64(k)
+		}
+		cx, cy := correction(at[r], at[c])
+		mx, my = mx+cx, my+cy
+		dx[i], dy[i] = mx, my
+		state[i] = 2
+		for _, nb := range [4][2]int{{r - 1, c}, {r + 1, c}, {r, c - 1}, {r, c + 1}} {
+			if nb[0] >= 0 && nb[0] < n && nb[1] >= 0 && nb[1] < n && state[nb[0]*n+nb[1]] == 0 {
+				state[nb[0]*n+nb[1]] = 1
+				queue = append(queue, nb[0]*n+nb[1])
+			}
+		}
+	}
+	// Interpolate bilinearly between the lattice's moves.
+	x, y := make([]float64, dim*dim), make([]float64, dim*dim)
+	span := func(v int) (int, float64) { // lattice cell holding v, and how far along
+		k := min(v/latticeStep, n-2)
+		return k, float64(v-at[k]) / float64(at[k+1]-at[k])
+	}
+	for r := range dim {
+		kr, fr := span(r)
+		for c := range dim {
+			kc, fc := span(c)
+			i00, i01 := kr*n+kc, kr*n+kc+1
+			i10, i11 := i00+n, i01+n
+			mxv := (1-fr)*((1-fc)*dx[i00]+fc*dx[i01]) + fr*((1-fc)*dx[i10]+fc*dx[i11])
+			myv := (1-fr)*((1-fc)*dy[i00]+fc*dy[i01]) + fr*((1-fc)*dy[i10]+fc*dy[i11])
+			x[r*dim+c], y[r*dim+c] = bx[r*dim+c]+mxv, by[r*dim+c]+myv
+		}
+	}
+	g.x, g.y = x, y
+}
+
+// latticeStep is the spacing, in modules, of the points whose moves
+// refine measures.
+const latticeStep = 3
+
+// finderSeeds are the finder centres of a dim-module code, where a grid
+// laid through them is right.
+func finderSeeds(dim int) [][2]int {
+	return [][2]int{{3, 3}, {3, dim - 4}, {dim - 4, 3}}
+}
+
+// decodeGrid decodes the code sampled at g's points in m, then, when that
+// fails and the budget lasts, with the grid refined to m's edges.
+func (s *scan) decodeGrid(m *gozxing.BitMatrix, g *grid, hints map[gozxing.DecodeHintType]interface{}) (*common.DecoderResult, error) {
+	bits := g.sample(m)
+	if bits == nil {
+		return nil, ErrNoQR
+	}
+	res, err := s.decoder().Decode(bits, hints)
+	if err == nil || !s.attempt() {
+		return res, err
+	}
+	g.refine(m, finderSeeds(g.dim))
+	if bits = g.sample(m); bits == nil {
+		return nil, ErrNoQR
+	}
+	return s.decoder().Decode(bits, hints)
+}
