@@ -25,6 +25,9 @@ import (
 type grid struct {
 	dim  int
 	x, y []float64
+	// seeds are modules (row, column) where the grid is right: the
+	// points it was laid through.
+	seeds [][2]int
 }
 
 // newGrid lays out a dim×dim grid through at, which maps module
@@ -255,15 +258,27 @@ func (g *grid) refine(m *gozxing.BitMatrix, seeds [][2]int) {
 // refine measures.
 const latticeStep = 3
 
-// finderSeeds are the finder centres of a dim-module code, where a grid
-// laid through them is right.
-func finderSeeds(dim int) [][2]int {
-	return [][2]int{{3, 3}, {3, dim - 4}, {dim - 4, 3}}
+// finderSeeds are the finder centres of a dim-module code, and its
+// bottom right alignment pattern when it has one and aligned is set.
+func finderSeeds(dim int, aligned bool) [][2]int {
+	seeds := [][2]int{{3, 3}, {3, dim - 4}, {dim - 4, 3}}
+	if aligned && dim > 21 {
+		seeds = append(seeds, [2]int{dim - 7, dim - 7})
+	}
+	return seeds
 }
 
-// decodeGrid decodes the code sampled at g's points in m, then, when that
-// fails and the budget lasts, with the grid refined to m's edges.
-func (s *scan) decodeGrid(m *gozxing.BitMatrix, g *grid, hints map[gozxing.DecodeHintType]interface{}) (*common.DecoderResult, error) {
+// decodeGrid decodes the dim×dim code whose finder centres (and alignment
+// pattern, when pts has four points) are pts: sampled at the points
+// meshGrid lays out, then, when that fails and the budget lasts, at those
+// of the plain transform refined to m's edges. (The timing pattern
+// offsets, right along the patterns, can move a whole row or column of a
+// bent code the wrong way; the edges correct a smooth bend better alone.)
+func (s *scan) decodeGrid(m *gozxing.BitMatrix, pts []gozxing.ResultPoint, dim int, hints map[gozxing.DecodeHintType]interface{}) (*common.DecoderResult, error) {
+	g := meshGrid(m, pts, dim, true)
+	if g == nil {
+		return nil, ErrNoQR
+	}
 	bits := g.sample(m)
 	if bits == nil {
 		return nil, ErrNoQR
@@ -272,7 +287,8 @@ func (s *scan) decodeGrid(m *gozxing.BitMatrix, g *grid, hints map[gozxing.Decod
 	if err == nil || !s.attempt() {
 		return res, err
 	}
-	g.refine(m, finderSeeds(g.dim))
+	g = meshGrid(m, pts, dim, false)
+	g.refine(m, g.seeds)
 	if bits = g.sample(m); bits == nil {
 		return nil, ErrNoQR
 	}

@@ -1,11 +1,15 @@
 package capture
 
 import (
+	"context"
+	"image"
 	"math"
 	"math/rand/v2"
 	"testing"
 
+	"github.com/deskauth/deskauth/internal/testenv"
 	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 )
 
 // warpedModules draws a random dim×dim module pattern, px pixels a module
@@ -64,10 +68,94 @@ func TestGridRefineFollowsBend(t *testing.T) {
 	}
 	g := newGrid(dim, flat)
 	before := wrong(g)
-	g.refine(m, finderSeeds(dim))
+	g.refine(m, finderSeeds(dim, false))
 	after := wrong(g)
 	t.Logf("wrong modules: %d before, %d after", before, after)
 	if after > dim*dim/100 {
 		t.Errorf("%d of %d modules wrong after refining (%d before)", after, dim*dim, before)
+	}
+}
+
+// bentCode draws text as a code of px pixels a module (level M, 4-module
+// quiet zone) on paper bent by bend, which maps a module coordinate of the
+// flat code (column u, row v) to how far, in modules, the paper moves it
+// down and right. Each pixel takes the module the paper brought there.
+func bentCode(t *testing.T, text string, px int, bend func(u, v float64) (du, dv float64)) (*image.Gray, int) {
+	t.Helper()
+	mods := testenv.QRModules(t, text, "M")
+	n := mods.Bounds().Dx()
+	side := (n + 8) * px
+	img := image.NewGray(image.Rect(0, 0, side, side))
+	for y := range side {
+		for x := range side {
+			// Undo the bend: it is small and smooth, so a few steps
+			// of fixed-point iteration find the module under (x, y).
+			u, v := float64(x)/float64(px)-4, float64(y)/float64(px)-4
+			fu, fv := u, v
+			for range 8 {
+				du, dv := bend(fu, fv)
+				fu, fv = u-du, v-dv
+			}
+			c, r := int(math.Floor(fu)), int(math.Floor(fv))
+			img.Pix[y*img.Stride+x] = 255
+			if c >= 0 && r >= 0 && c < n && r < n && mods.Pix[r*mods.Stride+c] == 0 {
+				img.Pix[y*img.Stride+x] = 0
+			}
+		}
+	}
+	return img, n
+}
+
+// TestDecodeBentCode decodes codes printed on bent paper, which the finder
+// and alignment patterns with the timing pattern offsets (meshSample) do
+// not read, and checks it is grid.refine that reads them.
+func TestDecodeBentCode(t *testing.T) {
+	text := "otpauth://totp/Bent:alice@example.co.jp?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Bent"
+	for _, tc := range []struct {
+		name string
+		bend func(n float64) func(u, v float64) (float64, float64)
+	}{
+		{"bowed down", func(n float64) func(u, v float64) (float64, float64) {
+			// Paper curling along its columns, a module in the middle.
+			return func(u, v float64) (float64, float64) {
+				return 0, 1.0 * math.Sin(math.Pi*(u-3.5)/(n-7))
+			}
+		}},
+		{"wave sideways", func(n float64) func(u, v float64) (float64, float64) {
+			// A whole wave down the code, half a module each way.
+			return func(u, v float64) (float64, float64) {
+				return 0.5 * math.Sin(2*math.Pi*(v-3.5)/(n-7)), 0
+			}
+		}},
+		{"bowed both ways", func(n float64) func(u, v float64) (float64, float64) {
+			return func(u, v float64) (float64, float64) {
+				return 0.9 * math.Sin(math.Pi*(v-3.5)/(n-7)), 0.9 * math.Sin(math.Pi*(u-3.5)/(n-7))
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			const px = 6
+			n := float64(testenv.QRModules(t, text, "M").Bounds().Dx())
+			img, dim := bentCode(t, text, px, tc.bend(n))
+			m := thresholdMatrix(toGray(img), 128)
+			// The finder centres stay where a flat code has them.
+			at := func(u, v float64) gozxing.ResultPoint {
+				return gozxing.NewResultPoint(float64(px)*(u+4), float64(px)*(v+4))
+			}
+			far := float64(dim) - 3.5
+			pts := []gozxing.ResultPoint{at(3.5, far), at(3.5, 3.5), at(far, 3.5)}
+			if _, err := decoder.NewDecoder().Decode(meshSample(m, pts, dim), nil); err == nil {
+				t.Fatal("meshSample reads the bent code: the test bends too little")
+			}
+			s := &scan{ctx: context.Background(), img: img}
+			res, err := s.decodeGrid(m, pts, dim, nil)
+			if err != nil || res.GetText() != text {
+				t.Fatalf("decodeGrid: %v", err)
+			}
+			codes, err := Decode(img)
+			if err != nil || len(codes) != 1 || codes[0].Text != text {
+				t.Fatalf("Decode: %v, %d codes", err, len(codes))
+			}
+		})
 	}
 }

@@ -23,7 +23,7 @@ import (
 // (and alignment pattern, when pts has four points) are pts, corrected by
 // its timing patterns. It returns nil when the code runs off the matrix.
 func meshSample(m *gozxing.BitMatrix, pts []gozxing.ResultPoint, dim int) *gozxing.BitMatrix {
-	g := meshGrid(m, pts, dim)
+	g := meshGrid(m, pts, dim, true)
 	if g == nil {
 		return nil
 	}
@@ -32,9 +32,9 @@ func meshSample(m *gozxing.BitMatrix, pts []gozxing.ResultPoint, dim int) *gozxi
 
 // meshGrid lays out the module centres of the dim×dim code whose finder
 // centres (and alignment pattern, when pts has four points) are pts, each
-// moved by its column's and its row's timing pattern offsets; nil when pts
-// cannot be a code.
-func meshGrid(m *gozxing.BitMatrix, pts []gozxing.ResultPoint, dim int) *grid {
+// moved by its column's and its row's timing pattern offsets when timed is
+// set; nil when pts cannot be a code.
+func meshGrid(m *gozxing.BitMatrix, pts []gozxing.ResultPoint, dim int, timed bool) *grid {
 	if len(pts) < 3 || dim < 21 {
 		return nil
 	}
@@ -54,11 +54,16 @@ func meshGrid(m *gozxing.BitMatrix, pts []gozxing.ResultPoint, dim int) *grid {
 		func(i float64) (float64, float64) { return at(i+1, 6.5) })
 	rowDX, rowDY := timingOffsets(m, dim, func(i float64) (float64, float64) { return at(6.5, i) },
 		func(i float64) (float64, float64) { return at(6.5, i+1) })
-	return newGrid(dim, func(x, y float64) (float64, float64) {
+	g := newGrid(dim, func(x, y float64) (float64, float64) {
 		c, r := int(x), int(y)
 		px, py := at(x, y)
+		if !timed {
+			return px, py
+		}
 		return px + colDX[c] + rowDX[r], py + colDY[c] + rowDY[r]
 	})
+	g.seeds = finderSeeds(dim, ap != nil)
+	return g
 }
 
 // timingOffsets measures, for each module i of a timing pattern (whose
@@ -167,11 +172,7 @@ func (s *scan) decodeMeshed(det *common.DetectorResult, dim int, hints map[gozxi
 	if s.m == nil || !s.attempt() {
 		return nil, ErrNoQR
 	}
-	g := meshGrid(s.m, det.GetPoints(), dim)
-	if g == nil {
-		return nil, ErrNoQR
-	}
-	return s.decodeGrid(s.m, g, hints)
+	return s.decodeGrid(s.m, det.GetPoints(), dim, hints)
 }
 
 // meshTrios is the last resort of the photo passes on a plane where
@@ -232,11 +233,7 @@ func (s *scan) meshTrios(m *gozxing.BitMatrix) {
 			if ap := findAlignment(m, t.tl, t.tr, t.bl, dim); ap != nil {
 				pts = append(pts, ap)
 			}
-			g := meshGrid(m, pts, dim)
-			if g == nil {
-				continue
-			}
-			res, err := s.decodeGrid(m, g, tryHarder)
+			res, err := s.decodeGrid(m, pts, dim, tryHarder)
 			if err != nil {
 				continue
 			}
