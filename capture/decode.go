@@ -212,7 +212,7 @@ func (s *scan) stopped() bool {
 // centresOf returns the finder-like centres of m, found once per matrix.
 func (s *scan) centresOf(m *gozxing.BitMatrix) *centres {
 	if s.cm != m {
-		s.cm, s.centres = m, findCentres(s.ctx, m, 3)
+		s.cm, s.centres = m, findCentresIn(s.ctx, m, 3, s.photo)
 	}
 	return s.centres
 }

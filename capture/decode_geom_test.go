@@ -159,3 +159,30 @@ func TestDecodeBentCode(t *testing.T) {
 		})
 	}
 }
+
+// TestFindCentresTilted finds a finder pattern seen at a slant, its rings
+// two thirds taller than wide, only when asked to (the photo passes).
+func TestFindCentresTilted(t *testing.T) {
+	const wx, wy = 3, 5 // pixels a module across and down
+	m, _ := gozxing.NewBitMatrix(60, 80)
+	for y := range 7 * wy {
+		for x := range 7 * wx {
+			r, c := y/wy, x/wx
+			ring := min(r, c, 6-r, 6-c)
+			if ring != 1 {
+				m.Set(10+x, 10+y)
+			}
+		}
+	}
+	if cs := findCentresIn(context.Background(), m, 1, false); len(cs.list) != 0 {
+		t.Fatalf("strict search found %d centres", len(cs.list))
+	}
+	cs := findCentresIn(context.Background(), m, 1, true)
+	if len(cs.list) != 1 {
+		t.Fatalf("tilted search found %d centres, want 1", len(cs.list))
+	}
+	c := cs.list[0]
+	if math.Abs(c.x-(10+3.5*wx)) > 1 || math.Abs(c.y-(10+3.5*wy)) > 1 {
+		t.Errorf("centre at %.1f,%.1f, want %.1f,%.1f", c.x, c.y, 10+3.5*wx, 10+3.5*wy)
+	}
+}
