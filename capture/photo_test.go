@@ -168,8 +168,8 @@ func codeSide(path string) int {
 // perspective 11, photo 6, rotated 8, uneven-light 8); zbarimg reads 72.
 // Following the code's own edges where paper bends (grid.refine) took
 // curved from 3 to 10 and photo from 9 to 10; keeping slanted finder
-// patterns in the photo passes (crossTilted) took perspective to 12. A misread anywhere fails the
-// test. (ZXing's own blackbox photos are in
+// patterns in the photo passes (crossTilted) took perspective to 12. A
+// misread anywhere fails the test. (ZXing's own blackbox photos are in
 // TestZXingCorpus.)
 var photoFloor = map[string]int{
 	"blur": 7, "curved": 10, "damaged": 12, "jpeg": 7, "low-contrast": 10,
