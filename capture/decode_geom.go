@@ -48,7 +48,8 @@ func (g *grid) sample(m *gozxing.BitMatrix) *gozxing.BitMatrix {
 	bits, _ := gozxing.NewBitMatrix(g.dim, g.dim)
 	for i := range g.x {
 		ix, iy := int(g.x[i]), int(g.y[i])
-		if g.x[i] < 0 || g.y[i] < 0 || ix >= w || iy >= h {
+		// Not NaN either (a degenerate transform).
+		if !(g.x[i] >= 0 && g.y[i] >= 0) || ix < 0 || iy < 0 || ix >= w || iy >= h {
 			return nil
 		}
 		if m.Get(ix, iy) {
@@ -82,7 +83,7 @@ func (g *grid) refine(m *gozxing.BitMatrix, seeds [][2]int) {
 	w, h := m.GetWidth(), m.GetHeight()
 	dark := func(x, y float64) (bool, bool) {
 		ix, iy := int(x), int(y)
-		if x < 0 || y < 0 || ix >= w || iy >= h {
+		if !(x >= 0 && y >= 0) || ix < 0 || iy < 0 || ix >= w || iy >= h {
 			return false, false
 		}
 		return m.Get(ix, iy), true

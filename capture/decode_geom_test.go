@@ -186,3 +186,21 @@ func TestFindCentresTilted(t *testing.T) {
 		t.Errorf("centre at %.1f,%.1f, want %.1f,%.1f", c.x, c.y, 10+3.5*wx, 10+3.5*wy)
 	}
 }
+
+// TestGridOffMatrix: a grid with points off the matrix, or not numbers at
+// all, samples to nil and refines without a panic.
+func TestGridOffMatrix(t *testing.T) {
+	m, _ := gozxing.NewBitMatrix(50, 50)
+	for _, bad := range []float64{-3, 1e6, math.NaN(), math.Inf(1)} {
+		g := newGrid(21, func(c, r float64) (float64, float64) {
+			if c > 10 && r > 10 {
+				return bad, bad
+			}
+			return 2 * c, 2 * r
+		})
+		g.refine(m, finderSeeds(21, false))
+		if g.sample(m) != nil {
+			t.Errorf("point at %v: sampled", bad)
+		}
+	}
+}
