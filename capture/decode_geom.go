@@ -280,17 +280,18 @@ func (s *scan) decodeGrid(m *gozxing.BitMatrix, pts []gozxing.ResultPoint, dim i
 	if g == nil {
 		return nil, ErrNoQR
 	}
-	bits := g.sample(m)
-	if bits == nil {
-		return nil, ErrNoQR
+	var res *common.DecoderResult
+	err := error(ErrNoQR)
+	if bits := g.sample(m); bits != nil {
+		res, err = s.decoder().Decode(bits, hints)
 	}
-	res, err := s.decoder().Decode(bits, hints)
 	if err == nil || !s.attempt() {
 		return res, err
 	}
 	g = meshGrid(m, pts, dim, false)
 	g.refine(m, g.seeds)
-	if bits = g.sample(m); bits == nil {
+	bits := g.sample(m)
+	if bits == nil {
 		return nil, ErrNoQR
 	}
 	return s.decoder().Decode(bits, hints)
