@@ -1,10 +1,13 @@
 package capture
 
 import (
+	"math"
 	"sort"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/common"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+	"github.com/makiuchi-d/gozxing/qrcode/detector"
 )
 
 // Where the sampling grid lands. A transform through the finder (and
@@ -289,10 +292,118 @@ func (s *scan) decodeGrid(m *gozxing.BitMatrix, pts []gozxing.ResultPoint, dim i
 		return res, err
 	}
 	g = meshGrid(m, pts, dim, false)
+	if g.align(m) {
+		// Placed by its alignment patterns, a large code may read
+		// as it is.
+		if bits := g.sample(m); bits != nil {
+			if res, err = s.decoder().Decode(bits, hints); err == nil || !s.attempt() {
+				return res, err
+			}
+		}
+	}
 	g.refine(m, g.seeds)
 	bits := g.sample(m)
 	if bits == nil {
 		return nil, ErrNoQR
 	}
 	return s.decoder().Decode(bits, hints)
+}
+
+// align moves the grid of a code of version 7 or more, which has
+// alignment patterns all over, by where they really are: each is looked
+// for within a few modules of where the grid puts it, and the grid between
+// them moved by their offsets, interpolated. The patterns found become
+// seeds. It returns false when the code has no such patterns or none was
+// found.
+func (g *grid) align(m *gozxing.BitMatrix) bool {
+	dim := g.dim
+	if dim < 45 || (dim-17)%4 != 0 {
+		return false
+	}
+	v, err := decoder.Version_GetVersionForNumber((dim - 17) / 4)
+	if err != nil {
+		return false
+	}
+	at := v.GetAlignmentPatternCenters()
+	n := len(at)
+	// Offsets at the lattice of pattern centres; the three corners
+	// next to the finders stay put.
+	ox, oy := make([]float64, n*n), make([]float64, n*n)
+	found := make([]bool, n*n)
+	corner := func(i, j int) bool {
+		return (i == 0 && j == 0) || (i == 0 && j == n-1) || (i == n-1 && j == 0)
+	}
+	any := false
+	for i := range n {
+		for j := range n {
+			if corner(i, j) {
+				found[i*n+j] = true
+				continue
+			}
+			r, c := at[i], at[j]
+			k := r*dim + c
+			px, py := g.x[k], g.y[k]
+			module := (math.Hypot(g.x[k+1]-g.x[k-1], g.y[k+1]-g.y[k-1]) +
+				math.Hypot(g.x[k+dim]-g.x[k-dim], g.y[k+dim]-g.y[k-dim])) / 4
+			rad := 4 * module
+			x0, y0 := max(0, int(px-rad)), max(0, int(py-rad))
+			x1, y1 := min(m.GetWidth()-1, int(px+rad)), min(m.GetHeight()-1, int(py+rad))
+			if math.IsNaN(module) || float64(x1-x0) < 3*module || float64(y1-y0) < 3*module {
+				continue
+			}
+			ap, err := detector.NewAlignmentPatternFinder(m, x0, y0, x1-x0, y1-y0, module, nil).Find()
+			if err != nil {
+				continue
+			}
+			dx, dy := ap.GetX()-px, ap.GetY()-py
+			if math.Hypot(dx, dy) > 2.5*module {
+				continue
+			}
+			ox[i*n+j], oy[i*n+j], found[i*n+j] = dx, dy, true
+			g.seeds = append(g.seeds, [2]int{r, c})
+			any = true
+		}
+	}
+	if !any {
+		return false
+	}
+	// A pattern not found takes the mean offset of its neighbours found.
+	for i := range n {
+		for j := range n {
+			if found[i*n+j] {
+				continue
+			}
+			var sx, sy float64
+			k := 0
+			for _, d := range [4][2]int{{-1, 0}, {1, 0}, {0, -1}, {0, 1}} {
+				a, b := i+d[0], j+d[1]
+				if a >= 0 && a < n && b >= 0 && b < n && found[a*n+b] {
+					sx, sy, k = sx+ox[a*n+b], sy+oy[a*n+b], k+1
+				}
+			}
+			if k > 0 {
+				ox[i*n+j], oy[i*n+j] = sx/float64(k), sy/float64(k)
+			}
+		}
+	}
+	// Interpolate bilinearly within each cell of the lattice, and carry
+	// the edge cells' offsets on to the code's edges.
+	cell := func(v int) (int, float64) {
+		k := 0
+		for k < n-2 && v > at[k+1] {
+			k++
+		}
+		f := float64(v-at[k]) / float64(at[k+1]-at[k])
+		return k, math.Max(0, math.Min(1, f))
+	}
+	for r := range dim {
+		i, fr := cell(r)
+		for c := range dim {
+			j, fc := cell(c)
+			a, b, e, d := i*n+j, i*n+j+1, (i+1)*n+j, (i+1)*n+j+1
+			g.x[r*dim+c] += (1-fr)*((1-fc)*ox[a]+fc*ox[b]) + fr*((1-fc)*ox[e]+fc*ox[d])
+			g.y[r*dim+c] += (1-fr)*((1-fc)*oy[a]+fc*oy[b]) + fr*((1-fc)*oy[e]+fc*oy[d])
+		}
+	}
+	return true
 }

@@ -204,3 +204,53 @@ func TestGridOffMatrix(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeBentLargeCode decodes a version 9 code on paper waving across
+// it, which the edges alone do not follow out from the finders, but do
+// from the alignment patterns found where the wave put them.
+func TestDecodeBentLargeCode(t *testing.T) {
+	text := "otpauth://totp/Large:bob@example.co.jp?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Large&algorithm=SHA256&digits=8&period=60"
+	const px = 5
+	n := float64(testenv.QRModules(t, text, "M").Bounds().Dx())
+	// A wave as ImageMagick's -wave draws it: down by a sine of the
+	// distance across the image, two modules high, its length one and a
+	// half times the image's side. It moves the finders too.
+	bend := func(u, v float64) (float64, float64) {
+		return 0, 2 * math.Sin(2*math.Pi*(u+4)/(1.5*(n+8)))
+	}
+	img, dim := bentCode(t, text, px, bend)
+	if dim < 45 {
+		t.Fatalf("the code has %d modules a side, want version 7 or more", dim)
+	}
+	m := thresholdMatrix(toGray(img), 128)
+	at := func(u, v float64) gozxing.ResultPoint {
+		du, dv := bend(u, v)
+		return gozxing.NewResultPoint(float64(px)*(u+du+4), float64(px)*(v+dv+4))
+	}
+	far := float64(dim) - 3.5
+	pts := []gozxing.ResultPoint{at(3.5, far), at(3.5, 3.5), at(far, 3.5)}
+	reads := func(g *grid) bool {
+		bits := g.sample(m)
+		if bits == nil {
+			return false
+		}
+		_, err := decoder.NewDecoder().Decode(bits, nil)
+		return err == nil
+	}
+	if reads(meshGrid(m, pts, dim, true)) {
+		t.Fatal("meshGrid reads the bent code: the test bends too little")
+	}
+	g := meshGrid(m, pts, dim, false)
+	g.refine(m, g.seeds)
+	if reads(g) {
+		t.Fatal("refined from the finders alone, the grid reads the code: the test bends too little")
+	}
+	s := &scan{ctx: context.Background(), img: img}
+	if res, err := s.decodeGrid(m, pts, dim, nil); err != nil || res.GetText() != text {
+		t.Fatalf("decodeGrid: %v", err)
+	}
+	codes, err := Decode(img)
+	if err != nil || len(codes) != 1 || codes[0].Text != text {
+		t.Fatalf("Decode: %v, %d codes", err, len(codes))
+	}
+}
