@@ -201,6 +201,8 @@ type scan struct {
 	// centres are the finder-like centres of the matrix cm.
 	cm      *gozxing.BitMatrix
 	centres *centres
+	// slanted are the finder outlines last sampled at a slant.
+	slanted [3][4][2]float64
 }
 
 // stopped says whether the scan must end: its context is done or its

@@ -302,6 +302,28 @@ func (s *scan) decodeGrid(m *gozxing.BitMatrix, pts []gozxing.ResultPoint, dim i
 		}
 	}
 	g.refine(m, g.seeds)
+	if bits := g.sample(m); bits != nil {
+		if res, err = s.decoder().Decode(bits, hints); err == nil {
+			return res, err
+		}
+	}
+	// At a slant: the perspective the finders' outlines fix, refined,
+	// with the size their timing patterns count (finder distances
+	// mislead there), once for each trio.
+	quads, ok := finderQuads(m, pts)
+	if !ok {
+		return nil, ErrNoQR
+	}
+	if d := slantDim(m, quads); d > 0 {
+		if quads == s.slanted {
+			return nil, ErrNoQR
+		}
+		s.slanted, dim = quads, d
+	}
+	if g = slantGrid(quads, dim); g == nil || !s.attempt() {
+		return nil, ErrNoQR
+	}
+	g.refine(m, g.seeds)
 	bits := g.sample(m)
 	if bits == nil {
 		return nil, ErrNoQR
@@ -406,4 +428,322 @@ func (g *grid) align(m *gozxing.BitMatrix) bool {
 		}
 	}
 	return true
+}
+
+// A code photographed at a slant is a perspective image of a square, and
+// three finder centres fix only an affine one: the far corner drifts off by
+// modules. But each finder pattern is a square too, seven modules a side,
+// and its outline shows how the slant shrinks and shears the code where it
+// lies. finderQuad traces the outline of each finder, fits a line to each
+// of its sides and takes their crossings as its corners; the twelve
+// corners of the three finders, each at a known module of the code, then
+// fix the perspective (a homography fitted by least squares).
+
+// finderRays is how many directions a finder's outline is traced along.
+const finderRays = 64
+
+// finderQuad returns the outer corners of the finder pattern centred at
+// (cx, cy) with modules of about size pixels, ordered as the code's axes
+// u (left to right) and v (top to bottom) see them: top left, top right,
+// bottom right, bottom left. ok is false when the outline is not a clean
+// quadrilateral.
+func finderQuad(m *gozxing.BitMatrix, cx, cy, size, ux, uy, vx, vy float64) (quad [4][2]float64, ok bool) {
+	w, h := m.GetWidth(), m.GetHeight()
+	dark := func(x, y float64) (bool, bool) {
+		ix, iy := int(x), int(y)
+		if !(x >= 0 && y >= 0) || ix < 0 || iy < 0 || ix >= w || iy >= h {
+			return false, false
+		}
+		return m.Get(ix, iy), true
+	}
+	if d, in := dark(cx, cy); !d || !in {
+		return quad, false
+	}
+	// Along each ray from the centre: the dark core, the light ring, the
+	// dark ring, and out: the outline is at the third change.
+	var px, py [finderRays]float64
+	var have [finderRays]bool
+	limit := 10 * size // the outline is 3.5 modules out, 5 at a corner, more at a slant
+	step := math.Max(0.25, size/8)
+	for k := range finderRays {
+		a := 2 * math.Pi * float64(k) / finderRays
+		dx, dy := math.Cos(a), math.Sin(a)
+		changes, prev := 0, true
+		for t := step; t < limit; t += step {
+			v, in := dark(cx+dx*t, cy+dy*t)
+			if !in {
+				break
+			}
+			if v != prev {
+				changes++
+				prev = v
+				if changes == 3 {
+					t -= step / 2
+					px[k], py[k], have[k] = cx+dx*t, cy+dy*t, true
+					break
+				}
+			}
+		}
+	}
+	// The corners, roughly: the outline's points furthest along the
+	// diagonals of the code's axes.
+	diag := [4][2]float64{{-ux - vx, -uy - vy}, {ux - vx, uy - vy}, {ux + vx, uy + vy}, {-ux + vx, -uy + vy}}
+	var ck [4]int
+	for j, d := range diag {
+		best := math.Inf(-1)
+		ck[j] = -1
+		for k := range finderRays {
+			if have[k] {
+				if p := (px[k]-cx)*d[0] + (py[k]-cy)*d[1]; p > best {
+					best, ck[j] = p, k
+				}
+			}
+		}
+		if ck[j] < 0 {
+			return quad, false
+		}
+	}
+	// A line through each side's points (those between its corners, a
+	// few rays clear of them, where blur rounds the outline), then the
+	// corners where the lines cross.
+	var lines [4][3]float64 // a·x + b·y = c, (a, b) a unit normal
+	for j := range 4 {
+		from, to := ck[j], ck[(j+1)%4]
+		n := (to - from + finderRays) % finderRays
+		if n < 6 {
+			return quad, false
+		}
+		var xs, ys []float64
+		for i := 2; i <= n-2; i++ {
+			k := (from + i) % finderRays
+			if have[k] {
+				xs, ys = append(xs, px[k]), append(ys, py[k])
+			}
+		}
+		if len(xs) < 3 {
+			return quad, false
+		}
+		var mx, my float64
+		for i := range xs {
+			mx, my = mx+xs[i], my+ys[i]
+		}
+		mx, my = mx/float64(len(xs)), my/float64(len(xs))
+		var sxx, sxy, syy float64
+		for i := range xs {
+			dx, dy := xs[i]-mx, ys[i]-my
+			sxx, sxy, syy = sxx+dx*dx, sxy+dx*dy, syy+dy*dy
+		}
+		// The line's direction is the principal axis of its points.
+		theta := 0.5 * math.Atan2(2*sxy, sxx-syy)
+		a, b := -math.Sin(theta), math.Cos(theta)
+		lines[j] = [3]float64{a, b, a*mx + b*my}
+	}
+	for j := range 4 {
+		// Corner j is where the side before it meets the side after.
+		l1, l2 := lines[(j+3)%4], lines[j]
+		det := l1[0]*l2[1] - l1[1]*l2[0]
+		if math.Abs(det) < 0.2 { // sides near parallel: not a square's
+			return quad, false
+		}
+		x := (l1[2]*l2[1] - l1[1]*l2[2]) / det
+		y := (l1[0]*l2[2] - l1[2]*l2[0]) / det
+		if math.Hypot(x-cx, y-cy) > limit {
+			return quad, false
+		}
+		quad[j] = [2]float64{x, y}
+	}
+	return quad, true
+}
+
+// homography fits the perspective transform taking each from[i] (module
+// coordinates) to to[i] (pixels) by least squares; ok is false when the
+// points do not fix one.
+func homography(from, to [][2]float64) (f func(x, y float64) (float64, float64), ok bool) {
+	if len(from) < 4 || len(from) != len(to) {
+		return nil, false
+	}
+	// Pixels centred and scaled, for a well-conditioned system.
+	var mx, my, sc float64
+	for _, p := range to {
+		mx, my = mx+p[0], my+p[1]
+	}
+	mx, my = mx/float64(len(to)), my/float64(len(to))
+	for _, p := range to {
+		sc += math.Hypot(p[0]-mx, p[1]-my)
+	}
+	sc /= float64(len(to))
+	if sc == 0 || math.IsNaN(sc) {
+		return nil, false
+	}
+	// Normal equations A'A h = A'b of x = (h0 X + h1 Y + h2)/(h6 X + h7 Y + 1)
+	// and y likewise with h3 h4 h5.
+	var ata [8][9]float64
+	add := func(row [8]float64, b float64) {
+		for i := range 8 {
+			for j := range 8 {
+				ata[i][j] += row[i] * row[j]
+			}
+			ata[i][8] += row[i] * b
+		}
+	}
+	for i := range from {
+		X, Y := from[i][0], from[i][1]
+		x, y := (to[i][0]-mx)/sc, (to[i][1]-my)/sc
+		add([8]float64{X, Y, 1, 0, 0, 0, -x * X, -x * Y}, x)
+		add([8]float64{0, 0, 0, X, Y, 1, -y * X, -y * Y}, y)
+	}
+	// Gaussian elimination with partial pivoting.
+	for c := range 8 {
+		p := c
+		for r := c + 1; r < 8; r++ {
+			if math.Abs(ata[r][c]) > math.Abs(ata[p][c]) {
+				p = r
+			}
+		}
+		if math.Abs(ata[p][c]) < 1e-12 {
+			return nil, false
+		}
+		ata[c], ata[p] = ata[p], ata[c]
+		for r := range 8 {
+			if r == c {
+				continue
+			}
+			k := ata[r][c] / ata[c][c]
+			for j := c; j < 9; j++ {
+				ata[r][j] -= k * ata[c][j]
+			}
+		}
+	}
+	var hm [8]float64
+	for i := range 8 {
+		hm[i] = ata[i][8] / ata[i][i]
+	}
+	return func(X, Y float64) (float64, float64) {
+		d := hm[6]*X + hm[7]*Y + 1
+		return mx + sc*(hm[0]*X+hm[1]*Y+hm[2])/d, my + sc*(hm[3]*X+hm[4]*Y+hm[5])/d
+	}, true
+}
+
+// finderQuads traces the outlines of the three finders whose centres are
+// pts (bottom left, top left, top right): top left, top right, bottom
+// left, each's corners as finderQuad orders them.
+func finderQuads(m *gozxing.BitMatrix, pts []gozxing.ResultPoint) (quads [3][4][2]float64, ok bool) {
+	if len(pts) < 3 {
+		return quads, false
+	}
+	bl, tl, tr := pts[0], pts[1], pts[2]
+	ux, uy := tr.GetX()-tl.GetX(), tr.GetY()-tl.GetY()
+	vx, vy := bl.GetX()-tl.GetX(), bl.GetY()-tl.GetY()
+	lu, lv := math.Hypot(ux, uy), math.Hypot(vx, vy)
+	if !(lu > 0 && lv > 0) {
+		return quads, false
+	}
+	ux, uy, vx, vy = ux/lu, uy/lu, vx/lv, vy/lv
+	for i, p := range []gozxing.ResultPoint{tl, tr, bl} {
+		size := 0.0
+		if ms, ok := p.(moduleSizer); ok {
+			size = ms.GetEstimatedModuleSize()
+		}
+		if !(size > 0) {
+			return quads, false
+		}
+		if quads[i], ok = finderQuad(m, p.GetX(), p.GetY(), size, ux, uy, vx, vy); !ok {
+			return quads, false
+		}
+	}
+	return quads, true
+}
+
+// finderMap maps a finder's own module coordinates (0 to 7 across its
+// outline) to pixels.
+func finderMap(q [4][2]float64) (func(x, y float64) (float64, float64), bool) {
+	return homography([][2]float64{{0, 0}, {7, 0}, {7, 7}, {0, 7}}, q[:])
+}
+
+// slantDim counts the modules of the timing patterns between the finders
+// outlined by quads, along the straight lines (a perspective keeps them
+// straight) from the top left finder's edge to the others', and returns
+// the code size they make, or 0.
+func slantDim(m *gozxing.BitMatrix, quads [3][4][2]float64) int {
+	ftl, ok1 := finderMap(quads[0])
+	ftr, ok2 := finderMap(quads[1])
+	fbl, ok3 := finderMap(quads[2])
+	if !ok1 || !ok2 || !ok3 {
+		return 0
+	}
+	count := func(x0, y0, x1, y1 float64) int {
+		// Between the two finders' outer edges along row (or column)
+		// 6 lie dim-14 single modules: the separators' light ones and
+		// the timing pattern's between them.
+		dist := math.Hypot(x1-x0, y1-y0)
+		if !(dist > 0) || dist > 1e5 {
+			return 0
+		}
+		n := int(dist / 0.25)
+		runs, runLen := 0, 0
+		prev := true // the finder's edge is dark
+		w, h := m.GetWidth(), m.GetHeight()
+		for k := 1; k < n; k++ {
+			t := float64(k) / float64(n)
+			x, y := x0+(x1-x0)*t, y0+(y1-y0)*t
+			ix, iy := int(x), int(y)
+			if ix < 0 || iy < 0 || ix >= w || iy >= h {
+				return 0
+			}
+			v := m.Get(ix, iy)
+			if v == prev {
+				runLen++
+				continue
+			}
+			if runLen < 2 && runs > 0 {
+				// A flicker of under half a pixel: noise.
+				runs--
+				prev = v
+				runLen = 3
+				continue
+			}
+			runs++
+			prev, runLen = v, 1
+		}
+		return runs + 14
+	}
+	x0, y0 := ftl(7, 6.5)
+	x1, y1 := ftr(0, 6.5)
+	top := count(x0, y0, x1, y1)
+	x0, y0 = ftl(6.5, 7)
+	x1, y1 = fbl(6.5, 0)
+	left := count(x0, y0, x1, y1)
+	for _, d := range []int{top, left} {
+		if d >= 21 && d <= 177 && d%4 == 1 {
+			return d
+		}
+	}
+	return 0
+}
+
+// slantGrid lays out the grid of a dim×dim code through the perspective
+// its finders' outlines quads (see finderQuads) fix.
+func slantGrid(quads [3][4][2]float64, dim int) *grid {
+	d := float64(dim)
+	var from, to [][2]float64
+	for i, q := range quads {
+		ox, oy := 0.0, 0.0
+		switch i {
+		case 1:
+			ox = d - 7
+		case 2:
+			oy = d - 7
+		}
+		for j, mc := range [4][2]float64{{0, 0}, {7, 0}, {7, 7}, {0, 7}} {
+			from = append(from, [2]float64{ox + mc[0], oy + mc[1]})
+			to = append(to, q[j])
+		}
+	}
+	f, ok := homography(from, to)
+	if !ok {
+		return nil
+	}
+	g := newGrid(dim, f)
+	g.seeds = finderSeeds(dim, false)
+	return g
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/deskauth/deskauth/internal/testenv"
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+	"github.com/makiuchi-d/gozxing/qrcode/detector"
 )
 
 // warpedModules draws a random dim×dim module pattern, px pixels a module
@@ -252,5 +253,92 @@ func TestDecodeBentLargeCode(t *testing.T) {
 	codes, err := Decode(img)
 	if err != nil || len(codes) != 1 || codes[0].Text != text {
 		t.Fatalf("Decode: %v, %d codes", err, len(codes))
+	}
+}
+
+// slantedCode draws text as a code (level M) seen at a slant: the code's
+// corners, in module units with a 4-module quiet zone around, land on
+// corners (top left, top right, bottom right, bottom left) of a side×side
+// image.
+func slantedCode(t *testing.T, text string, side int, corners [4][2]float64) (*image.Gray, int, func(u, v float64) (float64, float64)) {
+	t.Helper()
+	mods := testenv.QRModules(t, text, "M")
+	n := mods.Bounds().Dx()
+	d := float64(n)
+	square := [][2]float64{{0, 0}, {d, 0}, {d, d}, {0, d}}
+	fwd, ok := homography(square, corners[:])
+	inv, ok2 := homography(corners[:], square)
+	if !ok || !ok2 {
+		t.Fatal("no homography through the corners")
+	}
+	img := image.NewGray(image.Rect(0, 0, side, side))
+	for y := range side {
+		for x := range side {
+			u, v := inv(float64(x)+0.5, float64(y)+0.5)
+			c, r := int(math.Floor(u)), int(math.Floor(v))
+			img.Pix[y*img.Stride+x] = 255
+			if u >= 0 && v >= 0 && c < n && r < n && mods.Pix[r*mods.Stride+c] == 0 {
+				img.Pix[y*img.Stride+x] = 0
+			}
+		}
+	}
+	return img, n, fwd
+}
+
+// TestDecodeSlantedCode decodes a code photographed at a steep slant (its
+// far side half the height of the near one), which a grid through the
+// finder centres does not read, through the perspective the finders'
+// outlines fix.
+func TestDecodeSlantedCode(t *testing.T) {
+	text := "otpauth://totp/Slant:carol@example.co.jp?secret=JBSWY3DPEHPK3PXP&issuer=Slant"
+	const side = 400
+	img, dim, fwd := slantedCode(t, text, side, [4][2]float64{{40, 30}, {340, 95}, {340, 295}, {40, 370}})
+	m := thresholdMatrix(toGray(img), 128)
+	finder := func(u, v float64) gozxing.ResultPoint {
+		x, y := fwd(u, v)
+		x1, _ := fwd(u+1, v)
+		_, y1 := fwd(u, v+1)
+		return detector.NewFinderPattern(x, y, (math.Abs(x1-x)+math.Abs(y1-y))/2, 3)
+	}
+	far := float64(dim) - 3.5
+	pts := []gozxing.ResultPoint{finder(3.5, far), finder(3.5, 3.5), finder(far, 3.5)}
+	quads, ok := finderQuads(m, pts)
+	if !ok {
+		t.Fatal("finderQuads found no outlines")
+	}
+	if d := slantDim(m, quads); d != dim {
+		t.Errorf("slantDim = %d, want %d", d, dim)
+	}
+	if bits := meshGrid(m, pts, dim, true).sample(m); bits != nil {
+		if _, err := decoder.NewDecoder().Decode(bits, nil); err == nil {
+			t.Fatal("meshGrid reads the slanted code: the test slants too little")
+		}
+	}
+	s := &scan{ctx: context.Background(), img: img}
+	if res, err := s.decodeGrid(m, pts, dim, nil); err != nil || res.GetText() != text {
+		t.Fatalf("decodeGrid: %v", err)
+	}
+	codes, err := Decode(img)
+	if err != nil || len(codes) != 1 || codes[0].Text != text {
+		t.Fatalf("Decode: %v, %d codes", err, len(codes))
+	}
+}
+
+// TestHomography checks the fitted perspective against points it was fitted
+// through, and refuses points on one line.
+func TestHomography(t *testing.T) {
+	from := [][2]float64{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {5, 5}}
+	to := [][2]float64{{3, 4}, {50, 20}, {48, 60}, {1, 70}}
+	f, ok := homography(from[:4], to)
+	if !ok {
+		t.Fatal("no homography")
+	}
+	for i, p := range to {
+		if x, y := f(from[i][0], from[i][1]); math.Hypot(x-p[0], y-p[1]) > 1e-6 {
+			t.Errorf("point %v maps to %.3f,%.3f, want %v", from[i], x, y, p)
+		}
+	}
+	if _, ok := homography([][2]float64{{0, 0}, {1, 1}, {2, 2}, {3, 3}}, to); ok {
+		t.Error("a homography through four points on a line")
 	}
 }

@@ -198,7 +198,7 @@ func (s *scan) meshTrios(m *gozxing.BitMatrix) {
 				a, b, c := l[i], l[j], l[k]
 				lo := math.Min(a.size, math.Min(b.size, c.size))
 				hi := math.Max(a.size, math.Max(b.size, c.size))
-				if hi > 2*lo { // perspective: the near finder looks larger
+				if hi > 3*lo { // perspective: the near finder looks larger
 					continue
 				}
 				// The top left is opposite the longest side.
