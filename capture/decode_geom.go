@@ -173,11 +173,14 @@ func (g *grid) refine(m *gozxing.BitMatrix, seeds [][2]int) {
 		}
 		return cx, cy
 	}
-	// The moves are measured on a lattice of every latticeStep-th row
-	// and column (and the last), and interpolated between: a bend is
-	// smooth, and that costs a fraction of measuring every point.
+	// The moves are measured on a lattice of every step-th row and
+	// column (and the last), and interpolated between: a bend is smooth,
+	// and that costs a fraction of measuring every point. Paper bends
+	// with the code's size, not its modules', so a large code's lattice
+	// is coarser, which also bounds the work.
+	step := max(latticeStep, (dim+10)/20)
 	var at []int // lattice index → module row or column
-	for i := 0; i < dim-1; i += latticeStep {
+	for i := 0; i < dim-1; i += step {
 		at = append(at, i)
 	}
 	at = append(at, dim-1)
@@ -241,7 +244,7 @@ func (g *grid) refine(m *gozxing.BitMatrix, seeds [][2]int) {
 	// Interpolate bilinearly between the lattice's moves.
 	x, y := make([]float64, dim*dim), make([]float64, dim*dim)
 	span := func(v int) (int, float64) { // lattice cell holding v, and how far along
-		k := min(v/latticeStep, n-2)
+		k := min(v/step, n-2)
 		return k, float64(v-at[k]) / float64(at[k+1]-at[k])
 	}
 	for r := range dim {
@@ -258,7 +261,7 @@ func (g *grid) refine(m *gozxing.BitMatrix, seeds [][2]int) {
 	g.x, g.y = x, y
 }
 
-// latticeStep is the spacing, in modules, of the points whose moves
+// latticeStep is the least spacing, in modules, of the points whose moves
 // refine measures.
 const latticeStep = 3
 

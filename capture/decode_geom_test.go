@@ -342,3 +342,41 @@ func TestHomography(t *testing.T) {
 		t.Error("a homography through four points on a line")
 	}
 }
+
+// FuzzGrid runs the grid sampler with every correction (refined to the
+// edges, placed by alignment patterns, traced at a slant) on arbitrary
+// planes with arbitrary finder positions, sizes and code sizes: it
+// measures distances from the picture and must stay inside it.
+func FuzzGrid(f *testing.F) {
+	img, _ := codeImage(f, "otpauth://totp/a?secret=AB", 3)
+	code := binarizeFunc(toGray(img))(false)
+	seed := []byte{byte(code.GetWidth() - 8), byte(code.GetHeight() - 8)}
+	for y := 0; y < code.GetHeight(); y++ {
+		for x := 0; x < code.GetWidth(); x += 8 {
+			var b byte
+			for k := 0; k < 8 && x+k < code.GetWidth(); k++ {
+				if code.Get(x+k, y) {
+					b |= 1 << k
+				}
+			}
+			seed = append(seed, b)
+		}
+	}
+	f.Add(seed, 22.5, 22.5, 82.5, 22.5, 22.5, 82.5, 3.0, 21)
+	f.Add(seed, 22.5, 22.5, 82.5, 22.5, 22.5, 82.5, 3.0, 49)
+	f.Add([]byte{100, 100, 0xf0, 0x0f}, 0.0, 0.0, 1e9, -1e9, 50.0, 50.0, 0.5, 177)
+	f.Add([]byte{1, 2, 3}, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, math.NaN(), 25)
+	f.Fuzz(func(t *testing.T, data []byte, x0, y0, x1, y1, x2, y2, size float64, dim int) {
+		m := fuzzMatrix(data)
+		if m == nil || dim < 21 || dim > 177 || (dim-17)%4 != 0 {
+			return
+		}
+		pts := []gozxing.ResultPoint{
+			detector.NewFinderPattern(x2, y2, size, 2),
+			detector.NewFinderPattern(x0, y0, size, 2),
+			detector.NewFinderPattern(x1, y1, size, 2),
+		}
+		s := &scan{ctx: context.Background(), img: image.NewGray(image.Rect(0, 0, m.GetWidth(), m.GetHeight()))}
+		s.decodeGrid(m, pts, dim, nil)
+	})
+}
