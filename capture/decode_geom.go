@@ -276,11 +276,16 @@ func finderSeeds(dim int, aligned bool) [][2]int {
 }
 
 // decodeGrid decodes the dim×dim code whose finder centres (and alignment
-// pattern, when pts has four points) are pts: sampled at the points
-// meshGrid lays out, then, when that fails and the budget lasts, at those
-// of the plain transform refined to m's edges. (The timing pattern
-// offsets, right along the patterns, can move a whole row or column of a
-// bent code the wrong way; the edges correct a smooth bend better alone.)
+// pattern, when pts has four points) are pts, sampled at the points
+// meshGrid lays out; then, while that fails and the budget lasts (one
+// attempt each):
+//
+//   - the plain transform placed by the alignment patterns (version 7 and
+//     up, see align);
+//   - that refined to m's edges (the timing pattern offsets, right along
+//     the patterns, can move a whole row or column of a bent code the
+//     wrong way; the edges correct a smooth bend better alone);
+//   - the perspective the finders' outlines fix (slantGrid), refined.
 func (s *scan) decodeGrid(m *gozxing.BitMatrix, pts []gozxing.ResultPoint, dim int, hints map[gozxing.DecodeHintType]interface{}) (*common.DecoderResult, error) {
 	g := meshGrid(m, pts, dim, true)
 	if g == nil {
