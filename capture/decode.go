@@ -282,6 +282,8 @@ type scan struct {
 	// centres are the finder-like centres of the matrix cm.
 	cm      *gozxing.BitMatrix
 	centres *centres
+	// slanted are the finder outlines last sampled at a slant.
+	slanted [3][4][2]float64
 }
 
 // stopped says whether the scan must end: its context is done or its
@@ -293,7 +295,7 @@ func (s *scan) stopped() bool {
 // centresOf returns the finder-like centres of m, found once per matrix.
 func (s *scan) centresOf(m *gozxing.BitMatrix) *centres {
 	if s.cm != m {
-		s.cm, s.centres = m, findCentres(s.ctx, m, 3)
+		s.cm, s.centres = m, findCentresIn(s.ctx, m, 3, s.photo)
 	}
 	return s.centres
 }

@@ -23,6 +23,18 @@ import (
 // (and alignment pattern, when pts has four points) are pts, corrected by
 // its timing patterns. It returns nil when the code runs off the matrix.
 func meshSample(m *gozxing.BitMatrix, pts []gozxing.ResultPoint, dim int) *gozxing.BitMatrix {
+	g := meshGrid(m, pts, dim, true)
+	if g == nil {
+		return nil
+	}
+	return g.sample(m)
+}
+
+// meshGrid lays out the module centres of the dim×dim code whose finder
+// centres (and alignment pattern, when pts has four points) are pts, each
+// moved by its column's and its row's timing pattern offsets when timed is
+// set; nil when pts cannot be a code.
+func meshGrid(m *gozxing.BitMatrix, pts []gozxing.ResultPoint, dim int, timed bool) *grid {
 	if len(pts) < 3 || dim < 21 {
 		return nil
 	}
@@ -42,23 +54,16 @@ func meshSample(m *gozxing.BitMatrix, pts []gozxing.ResultPoint, dim int) *gozxi
 		func(i float64) (float64, float64) { return at(i+1, 6.5) })
 	rowDX, rowDY := timingOffsets(m, dim, func(i float64) (float64, float64) { return at(6.5, i) },
 		func(i float64) (float64, float64) { return at(6.5, i+1) })
-	bits, _ := gozxing.NewBitMatrix(dim, dim)
-	w, h := m.GetWidth(), m.GetHeight()
-	for r := 0; r < dim; r++ {
-		for c := 0; c < dim; c++ {
-			x, y := at(float64(c)+0.5, float64(r)+0.5)
-			x += colDX[c] + rowDX[r]
-			y += colDY[c] + rowDY[r]
-			ix, iy := int(x), int(y)
-			if ix < 0 || iy < 0 || ix >= w || iy >= h {
-				return nil
-			}
-			if m.Get(ix, iy) {
-				bits.Set(c, r)
-			}
+	g := newGrid(dim, func(x, y float64) (float64, float64) {
+		c, r := int(x), int(y)
+		px, py := at(x, y)
+		if !timed {
+			return px, py
 		}
-	}
-	return bits
+		return px + colDX[c] + rowDX[r], py + colDY[c] + rowDY[r]
+	})
+	g.seeds = finderSeeds(dim, ap != nil)
+	return g
 }
 
 // timingOffsets measures, for each module i of a timing pattern (whose
@@ -167,11 +172,7 @@ func (s *scan) decodeMeshed(det *common.DetectorResult, dim int, hints map[gozxi
 	if s.m == nil || !s.attempt() {
 		return nil, ErrNoQR
 	}
-	bits := meshSample(s.m, det.GetPoints(), dim)
-	if bits == nil {
-		return nil, ErrNoQR
-	}
-	return s.decoder().Decode(bits, hints)
+	return s.decodeGrid(s.m, det.GetPoints(), dim, hints)
 }
 
 // meshTrios is the last resort of the photo passes on a plane where
@@ -197,7 +198,7 @@ func (s *scan) meshTrios(m *gozxing.BitMatrix) {
 				a, b, c := l[i], l[j], l[k]
 				lo := math.Min(a.size, math.Min(b.size, c.size))
 				hi := math.Max(a.size, math.Max(b.size, c.size))
-				if hi > 1.5*lo {
+				if hi > 3*lo { // perspective: the near finder looks larger
 					continue
 				}
 				// The top left is opposite the longest side.
@@ -232,11 +233,7 @@ func (s *scan) meshTrios(m *gozxing.BitMatrix) {
 			if ap := findAlignment(m, t.tl, t.tr, t.bl, dim); ap != nil {
 				pts = append(pts, ap)
 			}
-			bits := meshSample(m, pts, dim)
-			if bits == nil {
-				continue
-			}
-			res, err := s.decoder().Decode(bits, tryHarder)
+			res, err := s.decodeGrid(m, pts, dim, tryHarder)
 			if err != nil {
 				continue
 			}

@@ -106,6 +106,14 @@ func (c *centres) add(x, y, size float64) {
 // finder pattern, confirms each across (gozxing's cross checks) and
 // collects the centres. It gives up early when ctx is done.
 func findCentres(ctx context.Context, m *gozxing.BitMatrix, step int) *centres {
+	return findCentresIn(ctx, m, step, false)
+}
+
+// findCentresIn is findCentres, and with tilted set it also keeps finder
+// patterns that photographed at a slant are much taller or wider than the
+// other way (gozxing's vertical check wants the two within 40%): each
+// direction must still show the 1:1:3:1:1 rings on its own.
+func findCentresIn(ctx context.Context, m *gozxing.BitMatrix, step int, tilted bool) *centres {
 	w, h := m.GetWidth(), m.GetHeight()
 	cs := newCentres(w, h)
 	fpf := detector.NewFinderPatternFinder(m, nil)
@@ -115,6 +123,9 @@ func findCentres(ctx context.Context, m *gozxing.BitMatrix, step int) *centres {
 		total := st[0] + st[1] + st[2] + st[3] + st[4]
 		cj := detector.FinderPatternFinder_centerFromEnd(st[:], j)
 		ci := fpf.CrossCheckVertical(i, int(cj), st[2], total)
+		if math.IsNaN(ci) && tilted {
+			ci = crossTilted(m, int(cj), i, st[2], total)
+		}
 		if math.IsNaN(ci) {
 			return
 		}
@@ -296,4 +307,52 @@ func timingBetween(m *gozxing.BitMatrix, a, b centre, side float64) bool {
 		}
 	}
 	return true
+}
+
+// crossTilted checks the column x of m through row y for a finder
+// pattern's runs, dark-light-dark-light-dark with y in the middle one,
+// the outer ones at most twice maxCount, their total within a factor two
+// of the row's total; it returns the middle run's centre, or NaN.
+func crossTilted(m *gozxing.BitMatrix, x, y, maxCount, total int) float64 {
+	h := m.GetHeight()
+	if x < 0 || x >= m.GetWidth() || y < 0 || y >= h || !m.Get(x, y) {
+		return math.NaN()
+	}
+	limit := 2 * maxCount
+	var st [5]int
+	// Up: the middle run, then light, then dark.
+	i := y
+	for ; i >= 0 && m.Get(x, i); i-- {
+		st[2]++
+	}
+	for ; i >= 0 && !m.Get(x, i) && st[1] <= limit; i-- {
+		st[1]++
+	}
+	for ; i >= 0 && m.Get(x, i) && st[0] <= limit; i-- {
+		st[0]++
+	}
+	// Down.
+	i = y + 1
+	for ; i < h && m.Get(x, i); i++ {
+		st[2]++
+	}
+	for ; i < h && !m.Get(x, i) && st[3] <= limit; i++ {
+		st[3]++
+	}
+	for ; i < h && m.Get(x, i) && st[4] <= limit; i++ {
+		st[4]++
+	}
+	for _, n := range st {
+		if n == 0 || n > 3*limit {
+			return math.NaN()
+		}
+	}
+	if st[0] > limit || st[1] > limit || st[3] > limit || st[4] > limit {
+		return math.NaN()
+	}
+	sum := st[0] + st[1] + st[2] + st[3] + st[4]
+	if sum > 2*total || 2*sum < total || !detector.FinderPatternFinder_foundPatternCross(st[:]) {
+		return math.NaN()
+	}
+	return float64(i-st[4]-st[3]) - float64(st[2])/2
 }

@@ -166,11 +166,15 @@ func codeSide(path string) int {
 // read when the floor was set. Before the photo passes it read 65 of the
 // 110 (blur 5, curved 2, damaged 7, jpeg 6, low-contrast 5, noise 7,
 // perspective 11, photo 6, rotated 8, uneven-light 8); zbarimg reads 72.
-// A misread anywhere fails the test. (ZXing's own blackbox photos are in
+// Following the code's own edges where paper bends (grid.refine) took
+// curved from 3 to 10 and photo from 9 to 10; keeping slanted finder
+// patterns in the photo passes (crossTilted) took perspective to 12; the
+// perspective fixed by the finders' outlines (slantGrid) photo to 11. A
+// misread anywhere fails the test. (ZXing's own blackbox photos are in
 // TestZXingCorpus.)
 var photoFloor = map[string]int{
-	"blur": 7, "curved": 3, "damaged": 12, "jpeg": 7, "low-contrast": 10,
-	"noise": 10, "perspective": 11, "photo": 9, "rotated": 8, "uneven-light": 8,
+	"blur": 7, "curved": 10, "damaged": 12, "jpeg": 7, "low-contrast": 10,
+	"noise": 10, "perspective": 12, "photo": 11, "rotated": 8, "uneven-light": 8,
 }
 
 // TestPhotoSet decodes the photo-like set and holds each category to its
