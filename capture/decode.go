@@ -201,6 +201,11 @@ type scan struct {
 	// centres are the finder-like centres of the matrix cm.
 	cm      *gozxing.BitMatrix
 	centres *centres
+	// grey is the luminance plane that the matrix greyOf was binarized
+	// from (set by the photo passes), for decodeGrey.
+	grey     gray
+	greyOf   *gozxing.BitMatrix
+	greyDone []greyGeometry
 }
 
 // stopped says whether the scan must end: its context is done or its
@@ -459,6 +464,9 @@ func (s *scan) decodeDetected(det *common.DetectorResult, hints map[gozxing.Deco
 	}
 	if err != nil && s.photo {
 		res, err = s.decodeMeshed(det, dim, hints)
+	}
+	if err != nil && s.photo {
+		res, err = s.decodeGrey(det.GetPoints(), dim, hints)
 	}
 	if err != nil {
 		s.addCandidate(codeBounds(det.GetPoints(), det.GetBits().GetWidth()))

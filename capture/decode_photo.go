@@ -77,8 +77,10 @@ func (s *scan) photoPasses(full gray) {
 // code is found.
 func (s *scan) photoPlane(g gray, smooth bool) bool {
 	n := len(s.codes)
+	defer func() { s.grey, s.greyOf = gray{}, nil }()
 	try := func(m *gozxing.BitMatrix) bool {
 		if m != nil && !s.stopped() {
+			s.grey, s.greyOf = g, m
 			s.search(m, true)
 			if len(s.codes) == n && !s.stopped() {
 				s.meshTrios(m)

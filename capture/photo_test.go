@@ -166,10 +166,12 @@ func codeSide(path string) int {
 // read when the floor was set. Before the photo passes it read 65 of the
 // 110 (blur 5, curved 2, damaged 7, jpeg 6, low-contrast 5, noise 7,
 // perspective 11, photo 6, rotated 8, uneven-light 8); zbarimg reads 72.
+// Reading module values from the grey plane (decode_grey.go) took blur
+// from 7 to 12 and jpeg from 7 to 10.
 // A misread anywhere fails the test. (ZXing's own blackbox photos are in
 // TestZXingCorpus.)
 var photoFloor = map[string]int{
-	"blur": 7, "curved": 3, "damaged": 12, "jpeg": 7, "low-contrast": 10,
+	"blur": 12, "curved": 3, "damaged": 12, "jpeg": 10, "low-contrast": 10,
 	"noise": 10, "perspective": 11, "photo": 9, "rotated": 8, "uneven-light": 8,
 }
 
