@@ -194,3 +194,35 @@ func TestDecodeGreyNeedsItsPlane(t *testing.T) {
 		t.Errorf("decodeGrey on another matrix's plane: err %v, %d attempts", err, s.attempts)
 	}
 }
+
+// TestSharpenSteepensEdges: the unsharp mask leaves flat areas as they
+// are, and makes a blurred edge steeper (darker on the dark side, lighter
+// on the light side), within 0…255.
+func TestSharpenSteepensEdges(t *testing.T) {
+	g := gray{make([]byte, 16*16), 16, 16}
+	for y := range 16 {
+		for x := range 16 {
+			g.pix[y*16+x] = 200
+			if x < 8 {
+				g.pix[y*16+x] = 60
+			}
+		}
+	}
+	g = gaussianBlur(g, 1.2)
+	sm := boxBlur3(g)
+	sh := sharpen(g, sm)
+	row := func(p gray, x int) int { return int(p.pix[8*16+x]) }
+	if row(sh, 0) != row(g, 0) || row(sh, 15) != row(g, 15) {
+		t.Errorf("flat ends moved: %d→%d, %d→%d", row(g, 0), row(sh, 0), row(g, 15), row(sh, 15))
+	}
+	if row(sh, 7) >= row(g, 7) || row(sh, 8) <= row(g, 8) {
+		t.Errorf("edge not steeper: %d,%d → %d,%d", row(g, 7), row(g, 8), row(sh, 7), row(sh, 8))
+	}
+	hard := gray{[]byte{0, 255, 0, 255, 0, 255, 0, 255, 0}, 3, 3}
+	hs := boxBlur3(hard)
+	for i, v := range sharpen(hard, hs).pix {
+		if (hard.pix[i] == 0) != (v == 0) {
+			t.Errorf("pixel %d: %d sharpened to %d", i, hard.pix[i], v)
+		}
+	}
+}

@@ -20,6 +20,8 @@ import (
 //   - a local mean threshold over windows of a few modules' size, for
 //     uneven light;
 //   - the plane smoothed first, against noise and JPEG blocks;
+//   - the plane sharpened (an unsharp mask), so that blur does not fill
+//     in the light ring of a finder pattern;
 //   - the plane at half and quarter size (the phone's 12 megapixels hold
 //     modules of 20 pixels or more, and blur shrinks with them), and
 //     enlarged when it is small.
@@ -72,9 +74,10 @@ func (s *scan) photoPasses(full gray) {
 	s.mul, s.div = 1, 1
 }
 
-// photoPlane searches g binarized each photo way (smoothed too when
-// smooth is set: a plane averaged down is smooth already); true once a
-// code is found.
+// photoPlane searches g binarized each photo way (smoothed, and
+// sharpened, too when smooth is set: a plane averaged down is smooth
+// already); true once a code is found. The grey plane stays beside each
+// matrix for decodeGrey.
 func (s *scan) photoPlane(g gray, smooth bool) bool {
 	n := len(s.codes)
 	defer func() { s.grey, s.greyOf = gray{}, nil }()
@@ -88,21 +91,18 @@ func (s *scan) photoPlane(g gray, smooth bool) bool {
 		}
 		return len(s.codes) > n
 	}
-	if try(thresholdMatrix(g, otsu(g))) {
-		return true
-	}
-	if try(localMeanMatrix(g, max(16, min(g.w, g.h)/16))) {
-		return true
-	}
-	if !smooth {
-		return false
+	win := max(16, min(g.w, g.h)/16)
+	if try(thresholdMatrix(g, otsu(g))) || try(localMeanMatrix(g, win)) || !smooth {
+		return len(s.codes) > n
 	}
 	sm := boxBlur3(g)
 	defer putBuf(sm.pix)
-	if try(binarizeFunc(sm)(false)) {
+	if try(binarizeFunc(sm)(false)) || try(thresholdMatrix(sm, otsu(sm))) || try(localMeanMatrix(sm, win)) {
 		return true
 	}
-	return try(thresholdMatrix(sm, otsu(sm)))
+	sh := sharpen(g, sm)
+	defer putBuf(sh.pix)
+	return try(binarizeFunc(sh)(false)) || try(localMeanMatrix(sh, win))
 }
 
 // downscale averages f×f blocks of g into a pooled buffer.
@@ -240,4 +240,14 @@ func localMeanMatrix(g gray, r int) *gozxing.BitMatrix {
 		}
 	})
 	return m
+}
+
+// sharpen is an unsharp mask into a pooled buffer: g plus its difference
+// from sm, g smoothed, which steepens the edges that blur made shallow.
+func sharpen(g, sm gray) gray {
+	pix := getBuf(g.w * g.h)
+	for i, v := range g.pix {
+		pix[i] = byte(clampInt(2*int(v)-int(sm.pix[i]), 0, 255))
+	}
+	return gray{pix, g.w, g.h}
 }
