@@ -135,21 +135,7 @@ func gaussianBlur(g gray, sigma float64) gray {
 // detector, and read from the grey plane; Decode returns it.
 func TestDecodeGreyReadsBlurredCode(t *testing.T) {
 	const text = "otpauth://totp/Grey:bob@example.co.jp?secret=JBSWY3DPJBSWY3DPJBSWY3DP&issuer=Grey"
-	const px = 5
-	mods := testenv.QREncode(t, []byte(text), "-l", "M")
-	dim := mods.Bounds().Dx()
-	side := (dim + 8) * px
-	sharp := gray{make([]byte, side*side), side, side}
-	for y := range side {
-		for x := range side {
-			c, r := x/px-4, y/px-4
-			sharp.pix[y*side+x] = 235
-			if c >= 0 && r >= 0 && c < dim && r < dim && mods.Pix[r*dim+c] < 128 {
-				sharp.pix[y*side+x] = 25
-			}
-		}
-	}
-	g := gaussianBlur(sharp, 0.6*px)
+	g := blurredCode(t, text, 5, 0.6)
 	m := binarizeFunc(g)(false)
 	det, err := detector.NewDetector(m).Detect(tryHarder)
 	if err != nil {
@@ -170,7 +156,7 @@ func TestDecodeGreyReadsBlurredCode(t *testing.T) {
 		t.Error("decodeGrey spent no attempts")
 	}
 
-	img := image.NewGray(image.Rect(0, 0, side, side))
+	img := image.NewGray(image.Rect(0, 0, g.w, g.h))
 	copy(img.Pix, g.pix)
 	codes, err := Decode(img)
 	if err != nil || len(codes) != 1 || codes[0].Text != text {
@@ -223,6 +209,47 @@ func TestSharpenSteepensEdges(t *testing.T) {
 	for i, v := range sharpen(hard, hs).pix {
 		if (hard.pix[i] == 0) != (v == 0) {
 			t.Errorf("pixel %d: %d sharpened to %d", i, hard.pix[i], v)
+		}
+	}
+}
+
+// blurredCode draws text as a code of px pixels a module, dark 25 on light
+// 235, blurred by a Gaussian of sigma modules.
+func blurredCode(t *testing.T, text string, px int, sigma float64) gray {
+	t.Helper()
+	mods := testenv.QREncode(t, []byte(text), "-l", "M")
+	dim := mods.Bounds().Dx()
+	side := (dim + 8) * px
+	sharp := gray{make([]byte, side*side), side, side}
+	for y := range side {
+		for x := range side {
+			c, r := x/px-4, y/px-4
+			sharp.pix[y*side+x] = 235
+			if c >= 0 && r >= 0 && c < dim && r < dim && mods.Pix[r*dim+c] < 128 {
+				sharp.pix[y*side+x] = 25
+			}
+		}
+	}
+	return gaussianBlur(sharp, sigma*float64(px))
+}
+
+// TestDecodeBlurredNegative: a blurred code printed light on dark is read
+// like the same code dark on light (the photo passes also search the
+// negative plane).
+func TestDecodeBlurredNegative(t *testing.T) {
+	const text = "otpauth://totp/Neg:carol@example.co.jp?secret=JBSWY3DPJBSWY3DPJBSWY3DP&issuer=Negative"
+	g := blurredCode(t, text, 4, 0.55)
+	for _, negate := range []bool{false, true} {
+		img := image.NewGray(image.Rect(0, 0, g.w, g.h))
+		for i, v := range g.pix {
+			if negate {
+				v = 255 - v
+			}
+			img.Pix[i] = v
+		}
+		codes, err := Decode(img)
+		if err != nil || len(codes) != 1 || codes[0].Text != text {
+			t.Errorf("negative %v: Decode = %v, %v", negate, codes, err)
 		}
 	}
 }

@@ -42,12 +42,28 @@ func (s *scan) photoPasses(full gray) {
 		base = downscale(full, f)
 		defer putBuf(base.pix)
 	}
-	s.off, s.inverted, s.rotatedH = image.Point{}, false, 0
+	s.off, s.rotatedH = image.Point{}, 0
 	s.photo = true
-	defer func() { s.photo = false }()
+	defer func() { s.photo, s.inverted, s.mul, s.div = false, false, 1, 1 }()
+	s.inverted = false
+	if s.photoScales(base, f) || s.stopped() {
+		return
+	}
+	// A light code on a dark ground (a phone's dark mode, a negative
+	// print): the same passes over the negative.
+	neg := negative(base)
+	defer putBuf(neg.pix)
+	s.inverted = true
+	s.photoScales(neg, f)
+}
+
+// photoScales runs the photo passes over base, the image's plane reduced
+// f times, then at half and a quarter its size when it is large, or
+// twice its size when it is small; true once a code is found.
+func (s *scan) photoScales(base gray, f int) bool {
 	s.mul, s.div = f, 1
 	if s.photoPlane(base, f == 1) {
-		return
+		return true
 	}
 	if base.w*base.h > 400_000 && !s.stopped() {
 		half := downscale(base, 2)
@@ -61,17 +77,26 @@ func (s *scan) photoPasses(full gray) {
 		}
 		putBuf(half.pix) // only now: the quarter plane was read from it
 		if found {
-			s.mul = 1
-			return
+			return true
 		}
 	}
 	if base.w*base.h < 600_000 && !s.stopped() {
 		big := upscale2(base)
 		s.mul, s.div = f, 2
-		s.photoPlane(big, true)
+		found := s.photoPlane(big, true)
 		putBuf(big.pix)
+		return found
 	}
-	s.mul, s.div = 1, 1
+	return false
+}
+
+// negative returns 255-g in a pooled buffer.
+func negative(g gray) gray {
+	pix := getBuf(g.w * g.h)
+	for i, v := range g.pix {
+		pix[i] = 255 - v
+	}
+	return gray{pix, g.w, g.h}
 }
 
 // photoPlane searches g binarized each photo way (smoothed, and
