@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/makiuchi-d/gozxing/qrcode/detector"
+	xdraw "golang.org/x/image/draw"
 
 	"github.com/deskauth/deskauth/internal/testenv"
 )
@@ -250,6 +251,27 @@ func TestDecodeBlurredNegative(t *testing.T) {
 		codes, err := Decode(img)
 		if err != nil || len(codes) != 1 || codes[0].Text != text {
 			t.Errorf("negative %v: Decode = %v, %v", negate, codes, err)
+		}
+	}
+}
+
+// TestDecodeTinyCode: a version 1 code shrunk (with smoothing, as a
+// camera or a thumbnail does) to a little over a pixel a module is read:
+// the photo passes enlarge so small a plane four times.
+func TestDecodeTinyCode(t *testing.T) {
+	const text = "otpauth://totp/T?secret=JBSWY3DP"
+	mods := testenv.QREncode(t, []byte(text), "-l", "L")
+	dim := mods.Bounds().Dx()
+	big := image.NewRGBA(image.Rect(0, 0, (dim+8)*10, (dim+8)*10))
+	testenv.PaintQR(big, mods, 40, 40, 10, black, white)
+	for _, side := range []int{33, 34, 35, 41, 42} { // 1.14 to 1.45 px a module
+		small := image.NewRGBA(image.Rect(0, 0, side, side))
+		// Catmull-Rom averages over its support when it shrinks: each
+		// pixel mixes the modules it covers, as a camera's does.
+		xdraw.CatmullRom.Scale(small, small.Bounds(), big, big.Bounds(), xdraw.Src, nil)
+		codes, err := Decode(small)
+		if err != nil || len(codes) != 1 || codes[0].Text != text {
+			t.Errorf("%d px: Decode = %v, %v", side, codes, err)
 		}
 	}
 }

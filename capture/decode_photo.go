@@ -84,6 +84,13 @@ func (s *scan) photoScales(base gray, f int) bool {
 		big := upscale2(base)
 		s.mul, s.div = f, 2
 		found := s.photoPlane(big, true)
+		if !found && big.w*big.h < 160_000 && !s.stopped() {
+			// Modules of a pixel or so: four times.
+			huge := upscale2(big)
+			s.div = 4
+			found = s.photoPlane(huge, true)
+			putBuf(huge.pix)
+		}
 		putBuf(big.pix)
 		return found
 	}
