@@ -90,11 +90,11 @@ func abs(v int) int {
 }
 
 // sampleModules reads the grey level of each module of a dim-module code
-// whose module grid t maps into g: the mean of a 3×3 spread of bilinear
+// whose module coordinates grid maps into g: the mean of a 3×3 spread of bilinear
 // samples over the middle fifth-to-two-fifths of the module, which is
 // less noisy than one pixel and still inside the module when the grid is
 // a little off. It returns nil when the code runs off the plane.
-func sampleModules(g gray, t *common.PerspectiveTransform, dim int) []float64 {
+func sampleModules(g gray, grid func(xy []float64), dim int) []float64 {
 	const spread = 0.2 // of a module, each way from the centre
 	pts := make([]float64, 0, 2*9*dim)
 	out := make([]float64, dim*dim)
@@ -108,7 +108,7 @@ func sampleModules(g gray, t *common.PerspectiveTransform, dim int) []float64 {
 				}
 			}
 		}
-		t.TransformPoints(pts)
+		grid(pts)
 		for c := 0; c < dim; c++ {
 			var sum float64
 			for i := 0; i < 9; i++ {
@@ -391,8 +391,7 @@ func toMatrix(dark []bool, dim int) *gozxing.BitMatrix {
 // top right, and maybe an alignment pattern) are pts, dim modules a side,
 // from the grey plane behind the matrix being searched: its module grid
 // through the alignment pattern and through the finders alone, each read
-// by the ways in readings. Each decode spends an attempt; readings that
-// come out the same as one already tried are skipped.
+// by readGrey.
 func (s *scan) decodeGrey(pts []gozxing.ResultPoint, dim int, hints map[gozxing.DecodeHintType]interface{}) (*common.DecoderResult, error) {
 	if s.greyOf == nil || s.greyOf != s.m || len(pts) < 3 || dim < 21 || s.greyTried(pts, dim) {
 		return nil, ErrNoQR
@@ -404,35 +403,50 @@ func (s *scan) decodeGrey(pts []gozxing.ResultPoint, dim int, hints map[gozxing.
 	var tried [][]bool
 	for _, ap := range aps {
 		t := detector.Detector_createTransform(pts[1], pts[2], pts[0], ap, dim)
-		v := sampleModules(s.grey, t, dim)
-		if v == nil {
+		if res, err := s.readGrey(t.TransformPoints, dim, hints, &tried); err == nil {
+			return res, nil
+		}
+	}
+	return nil, ErrNoQR
+}
+
+// readGrey samples a dim-module code from the grey plane of the matrix
+// being searched, grid mapping module coordinates (pairs x, y, in place)
+// to the plane's, and decodes it each way in readings. Each decode spends
+// an attempt; a reading the same as one in tried (which it adds to) is
+// skipped.
+func (s *scan) readGrey(grid func(xy []float64), dim int, hints map[gozxing.DecodeHintType]interface{}, tried *[][]bool) (*common.DecoderResult, error) {
+	if s.greyOf == nil || s.greyOf != s.m {
+		return nil, ErrNoQR
+	}
+	v := sampleModules(s.grey, grid, dim)
+	if v == nil {
+		return nil, ErrNoQR
+	}
+	gc := newGreyCode(v, dim)
+	if gc == nil {
+		return nil, ErrNoQR
+	}
+next:
+	for _, read := range gc.readings() {
+		if s.stopped() {
+			return nil, ErrNoQR
+		}
+		dark := read()
+		if dark == nil {
 			continue
 		}
-		gc := newGreyCode(v, dim)
-		if gc == nil {
-			continue
+		for _, d := range *tried {
+			if equalBools(d, dark) {
+				continue next
+			}
 		}
-	next:
-		for _, read := range gc.readings() {
-			if s.stopped() {
-				return nil, ErrNoQR
-			}
-			dark := read()
-			if dark == nil {
-				continue
-			}
-			for _, d := range tried {
-				if equalBools(d, dark) {
-					continue next
-				}
-			}
-			tried = append(tried, dark)
-			if !s.attempt() {
-				return nil, ErrNoQR
-			}
-			if res, err := s.decoder().Decode(toMatrix(dark, dim), hints); err == nil {
-				return res, nil
-			}
+		*tried = append(*tried, dark)
+		if !s.attempt() {
+			return nil, ErrNoQR
+		}
+		if res, err := s.decoder().Decode(toMatrix(dark, dim), hints); err == nil {
+			return res, nil
 		}
 	}
 	return nil, ErrNoQR
