@@ -4,6 +4,8 @@ import (
 	"context"
 	"image"
 	"math"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -272,6 +274,62 @@ func TestDecodeTinyCode(t *testing.T) {
 		codes, err := Decode(small)
 		if err != nil || len(codes) != 1 || codes[0].Text != text {
 			t.Errorf("%d px: Decode = %v, %v", side, codes, err)
+		}
+	}
+}
+
+// TestDecodeSmallCodeInLargePhoto: a code of 5 px modules, blurred and
+// grainy (ImageMagick's Gaussian noise, then JPEG), in a 9-megapixel
+// photo is read, though the photo passes reduce such an image three
+// times (to under 2 px modules): they read the full plane too, smoothed.
+func TestDecodeSmallCodeInLargePhoto(t *testing.T) {
+	testenv.Require(t, "qrencode", "convert")
+	const text = "otpauth://totp/Large:dave@example.co.jp?secret=JBSWY3DPJBSWY3DPJBSWY3DP&issuer=Large"
+	dir := t.TempDir()
+	code, photo := filepath.Join(dir, "code.png"), filepath.Join(dir, "photo.jpg")
+	if out, err := exec.Command("qrencode", "-l", "M", "-s", "5", "-m", "4", "-o", code, text).CombinedOutput(); err != nil {
+		t.Fatalf("qrencode: %v: %s", err, out)
+	}
+	if out, err := exec.Command("convert", "-size", "3000x3000", "gradient:grey45-grey85", code,
+		"-geometry", "+1700+900", "-composite", "-blur", "0x2", "-seed", "7", "-attenuate", "1.5",
+		"+noise", "Gaussian", "-quality", "60", photo).CombinedOutput(); err != nil {
+		t.Fatalf("convert: %v: %s", err, out)
+	}
+	codes, err := DecodeFile(photo)
+	if err != nil || len(codes) != 1 || codes[0].Text != text {
+		t.Fatalf("DecodeFile = %v, %v", codes, err)
+	}
+}
+
+// TestLocalMeanLargePlane: on a plane whose pixel sum overflows 32 bits,
+// the local mean threshold still marks exactly the dark spots, at the
+// start and at the end of the plane.
+func TestLocalMeanLargePlane(t *testing.T) {
+	const w, h = 4200, 4200 // 255·w·h > 2³²
+	g := gray{make([]byte, w*h), w, h}
+	for i := range g.pix {
+		g.pix[i] = 250
+	}
+	spots := [][2]int{{10, 10}, {w - 20, h - 20}, {w / 2, h - 5}}
+	for _, p := range spots {
+		g.pix[p[1]*w+p[0]] = 30
+	}
+	m := localMeanMatrix(g, 16)
+	black := 0
+	for y := 0; y < h; y++ {
+		row := m.GetRow(y, nil).GetBitArray()
+		for _, word := range row {
+			for ; word != 0; word &= word - 1 {
+				black++
+			}
+		}
+	}
+	if black != len(spots) {
+		t.Errorf("%d black pixels, want %d", black, len(spots))
+	}
+	for _, p := range spots {
+		if !m.Get(p[0], p[1]) {
+			t.Errorf("spot %v not black", p)
 		}
 	}
 }

@@ -49,6 +49,18 @@ func (s *scan) photoPasses(full gray) {
 	if s.photoScales(base, f) || s.stopped() {
 		return
 	}
+	if f > 2 {
+		// A phone's photo: reduced f times, the modules of a small code
+		// in it are lost. Read the full plane as well, smoothed against
+		// the sensor's noise.
+		sm := boxBlur3(full)
+		s.mul, s.div = 1, 1
+		found := s.photoSearch(sm, localMeanMatrix(sm, max(16, min(sm.w, sm.h)/16)))
+		putBuf(sm.pix)
+		if found || s.stopped() {
+			return
+		}
+	}
 	// A light code on a dark ground (a phone's dark mode, a negative
 	// print): the same passes over the negative.
 	neg := negative(base)
@@ -111,21 +123,13 @@ func negative(g gray) gray {
 // already); true once a code is found. The grey plane stays beside each
 // matrix for decodeGrey.
 func (s *scan) photoPlane(g gray, smooth bool) bool {
-	n := len(s.codes)
-	defer func() { s.grey, s.greyOf = gray{}, nil }()
-	try := func(m *gozxing.BitMatrix) bool {
-		if m != nil && !s.stopped() {
-			s.grey, s.greyOf = g, m
-			s.search(m, true)
-			if len(s.codes) == n && !s.stopped() {
-				s.meshTrios(m)
-			}
-		}
-		return len(s.codes) > n
-	}
+	try := func(m *gozxing.BitMatrix) bool { return s.photoSearch(g, m) }
 	win := max(16, min(g.w, g.h)/16)
-	if try(thresholdMatrix(g, otsu(g))) || try(localMeanMatrix(g, win)) || !smooth {
-		return len(s.codes) > n
+	if try(thresholdMatrix(g, otsu(g))) || try(localMeanMatrix(g, win)) {
+		return true
+	}
+	if !smooth {
+		return false
 	}
 	sm := boxBlur3(g)
 	defer putBuf(sm.pix)
@@ -135,6 +139,23 @@ func (s *scan) photoPlane(g gray, smooth bool) bool {
 	sh := sharpen(g, sm)
 	defer putBuf(sh.pix)
 	return try(binarizeFunc(sh)(false)) || try(localMeanMatrix(sh, win))
+}
+
+// photoSearch searches m, binarized from g, with gozxing's detector and
+// then the photo passes' own choice of trios, with g beside it for
+// decodeGrey; true when it found a code.
+func (s *scan) photoSearch(g gray, m *gozxing.BitMatrix) bool {
+	if m == nil || s.stopped() {
+		return false
+	}
+	n := len(s.codes)
+	s.grey, s.greyOf = g, m
+	defer func() { s.grey, s.greyOf = gray{}, nil }()
+	s.search(m, true)
+	if len(s.codes) == n && !s.stopped() {
+		s.meshTrios(m)
+	}
+	return len(s.codes) > n
 }
 
 // downscale averages f×f blocks of g into a pooled buffer.
@@ -242,13 +263,16 @@ func localMeanMatrix(g gray, r int) *gozxing.BitMatrix {
 	if g.w < 1 || g.h < 1 {
 		return nil
 	}
-	// Summed-area table, one row and column of zeros in front.
+	// Summed-area table, one row and column of zeros in front. Its sums
+	// wrap around past 2³² on a large plane, but a window's sum, a
+	// difference of four of them, comes out right all the same: it is
+	// less than 2³² itself.
 	sw := g.w + 1
-	sat := make([]uint64, sw*(g.h+1))
+	sat := make([]uint32, sw*(g.h+1))
 	for y := 0; y < g.h; y++ {
-		var run uint64
+		var run uint32
 		for x := 0; x < g.w; x++ {
-			run += uint64(g.pix[y*g.w+x])
+			run += uint32(g.pix[y*g.w+x])
 			sat[(y+1)*sw+x+1] = sat[y*sw+x+1] + run
 		}
 	}
@@ -261,7 +285,7 @@ func localMeanMatrix(g gray, r int) *gozxing.BitMatrix {
 			t, b := max(y-r, 0), min(y+r+1, g.h)
 			for x := 0; x < g.w; x++ {
 				l, rr := max(x-r, 0), min(x+r+1, g.w)
-				sum := sat[b*sw+rr] - sat[t*sw+rr] - sat[b*sw+l] + sat[t*sw+l]
+				sum := uint64(sat[b*sw+rr] - sat[t*sw+rr] - sat[b*sw+l] + sat[t*sw+l])
 				n := uint64((b - t) * (rr - l))
 				// v < mean - 2%: v*n*50 < sum*49
 				if uint64(g.pix[y*g.w+x])*n*50 < sum*49 {
