@@ -24,7 +24,19 @@ import (
 //     in the light ring of a finder pattern;
 //   - the plane at half and quarter size (the phone's 12 megapixels hold
 //     modules of 20 pixels or more, and blur shrinks with them), and
-//     enlarged when it is small.
+//     enlarged twice or four times when it is small;
+//   - a large photo's full plane, smoothed, for a small code in it;
+//   - the negative of it all, for a light code on a dark ground.
+//
+// Whatever the plane, a code the detector finds but cannot read from the
+// binarized matrix is read again from the plane's grey levels
+// (decode_grey.go).
+
+// fineMaxPixels bounds the planes that are also read smoothed by local
+// mean, and sharpened: a 3×3 filter only matters where a module is a few
+// pixels, in small images, and a screen without a code (1080p) is spared
+// the time.
+const fineMaxPixels = 1_000_000
 
 // photoMaxPixels bounds the plane the photo passes read: larger images
 // are averaged down by a whole factor until they fit.
@@ -133,7 +145,13 @@ func (s *scan) photoPlane(g gray, smooth bool) bool {
 	}
 	sm := boxBlur3(g)
 	defer putBuf(sm.pix)
-	if try(binarizeFunc(sm)(false)) || try(thresholdMatrix(sm, otsu(sm))) || try(localMeanMatrix(sm, win)) {
+	if try(binarizeFunc(sm)(false)) || try(thresholdMatrix(sm, otsu(sm))) {
+		return true
+	}
+	if g.w*g.h > fineMaxPixels {
+		return false
+	}
+	if try(localMeanMatrix(sm, win)) {
 		return true
 	}
 	sh := sharpen(g, sm)
