@@ -236,27 +236,6 @@ func blurredCode(t *testing.T, text string, px int, sigma float64) gray {
 	return gaussianBlur(sharp, sigma*float64(px))
 }
 
-// TestDecodeBlurredNegative: a blurred code printed light on dark is read
-// like the same code dark on light (the photo passes also search the
-// negative plane).
-func TestDecodeBlurredNegative(t *testing.T) {
-	const text = "otpauth://totp/Neg:carol@example.co.jp?secret=JBSWY3DPJBSWY3DPJBSWY3DP&issuer=Negative"
-	g := blurredCode(t, text, 4, 0.55)
-	for _, negate := range []bool{false, true} {
-		img := image.NewGray(image.Rect(0, 0, g.w, g.h))
-		for i, v := range g.pix {
-			if negate {
-				v = 255 - v
-			}
-			img.Pix[i] = v
-		}
-		codes, err := Decode(img)
-		if err != nil || len(codes) != 1 || codes[0].Text != text {
-			t.Errorf("negative %v: Decode = %v, %v", negate, codes, err)
-		}
-	}
-}
-
 // TestDecodeTinyCode: a version 1 code shrunk (with smoothing, as a
 // camera or a thumbnail does) to a little over a pixel a module is read:
 // the photo passes enlarge so small a plane four times.

@@ -25,8 +25,7 @@ import (
 //   - the plane at half and quarter size (the phone's 12 megapixels hold
 //     modules of 20 pixels or more, and blur shrinks with them), and
 //     enlarged twice or four times when it is small;
-//   - a large photo's full plane, smoothed, for a small code in it;
-//   - the negative of it all, for a light code on a dark ground.
+//   - a large photo's full plane, smoothed, for a small code in it.
 //
 // Whatever the plane, a code the detector finds but cannot read from the
 // binarized matrix is read again from the plane's grey levels
@@ -56,7 +55,7 @@ func (s *scan) photoPasses(full gray) {
 	}
 	s.off, s.rotatedH = image.Point{}, 0
 	s.photo = true
-	defer func() { s.photo, s.inverted, s.mul, s.div = false, false, 1, 1 }()
+	defer func() { s.photo, s.mul, s.div = false, 1, 1 }()
 	s.inverted = false
 	if s.photoScales(base, f) || s.stopped() {
 		return
@@ -67,18 +66,9 @@ func (s *scan) photoPasses(full gray) {
 		// the sensor's noise.
 		sm := boxBlur3(full)
 		s.mul, s.div = 1, 1
-		found := s.photoSearch(sm, localMeanMatrix(sm, max(16, min(sm.w, sm.h)/16)))
+		s.photoSearch(sm, localMeanMatrix(sm, max(16, min(sm.w, sm.h)/16)))
 		putBuf(sm.pix)
-		if found || s.stopped() {
-			return
-		}
 	}
-	// A light code on a dark ground (a phone's dark mode, a negative
-	// print): the same passes over the negative.
-	neg := negative(base)
-	defer putBuf(neg.pix)
-	s.inverted = true
-	s.photoScales(neg, f)
 }
 
 // photoScales runs the photo passes over base, the image's plane reduced
@@ -119,15 +109,6 @@ func (s *scan) photoScales(base gray, f int) bool {
 		return found
 	}
 	return false
-}
-
-// negative returns 255-g in a pooled buffer.
-func negative(g gray) gray {
-	pix := getBuf(g.w * g.h)
-	for i, v := range g.pix {
-		pix[i] = 255 - v
-	}
-	return gray{pix, g.w, g.h}
 }
 
 // photoPlane searches g binarized each photo way (smoothed, and
