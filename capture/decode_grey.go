@@ -90,15 +90,22 @@ func abs(v int) int {
 }
 
 // sampleModules reads the grey level of each module of a dim-module code
-// whose module coordinates grid maps into g: the mean of a 3×3 spread of bilinear
-// samples over the middle fifth-to-two-fifths of the module, which is
-// less noisy than one pixel and still inside the module when the grid is
-// a little off. It returns nil when the code runs off the plane.
+// whose module coordinates grid maps into g: the mean of 3×3 bilinear
+// samples spread over the middle two fifths of the module, less noisy
+// than one pixel and still inside the module when the grid is a little
+// off. It returns nil when the code runs off the plane.
 func sampleModules(g gray, grid func(xy []float64), dim int) []float64 {
 	const spread = 0.2 // of a module, each way from the centre
 	pts := make([]float64, 0, 2*9*dim)
 	out := make([]float64, dim*dim)
-	slack := float64(max(g.w, g.h)) / float64(dim) // about a module
+	// Samples may fall up to a module off the plane (and take its edge's
+	// value): a grid may be that far off at the edge of a code cut close.
+	span := []float64{3.5, 3.5, float64(dim) - 3.5, 3.5}
+	grid(span)
+	slack := math.Hypot(span[2]-span[0], span[3]-span[1]) / float64(dim-7)
+	if !(slack > 0) {
+		return nil
+	}
 	for r := 0; r < dim; r++ {
 		pts = pts[:0]
 		for c := 0; c < dim; c++ {
@@ -146,8 +153,7 @@ func bilinear(g gray, x, y float64) float64 {
 type greyCode struct {
 	dim   int
 	known []int8
-	v     []float64 // grey level per module
-	u     []float64 // darkness per module
+	u     []float64 // darkness per module, row major
 }
 
 // minLevelGap is the least difference, in grey levels, between the fitted
@@ -164,7 +170,7 @@ func newGreyCode(v []float64, dim int) *greyCode {
 	if !okD || !okL {
 		return nil
 	}
-	gc := &greyCode{dim: dim, known: known, v: v, u: make([]float64, len(v))}
+	gc := &greyCode{dim: dim, known: known, u: make([]float64, len(v))}
 	// Where the fitted levels come close (a shadow, or the fit carried far
 	// from the finders), keep the gap at a quarter of its mean at least.
 	var mean float64
@@ -255,8 +261,9 @@ func (gc *greyCode) threshold(u []float64, t float64) []bool {
 }
 
 // localMean marks the modules darker than the mean of the (2k+1)² modules
-// around them, by a margin of the fitted dark-to-light range.
-func (gc *greyCode) localMean(k int, margin float64) []bool {
+// around them: for light that the levels fitted across the code do not
+// follow (a spot, a fold's shadow).
+func (gc *greyCode) localMean(k int) []bool {
 	dim := gc.dim
 	dark := make([]bool, len(gc.u))
 	for r := 0; r < dim; r++ {
@@ -269,7 +276,7 @@ func (gc *greyCode) localMean(k int, margin float64) []bool {
 					n++
 				}
 			}
-			dark[r*dim+c] = gc.u[r*dim+c] > sum/float64(n)+margin
+			dark[r*dim+c] = gc.u[r*dim+c] > sum/float64(n)
 		}
 	}
 	return dark
@@ -343,36 +350,19 @@ func (gc *greyCode) equalized(rounds int) []float64 {
 	return out
 }
 
-// otsuModules marks the modules darker than the level that best splits
-// the samples in two (Otsu's method over the modules, not the pixels).
-func (gc *greyCode) otsuModules() []bool {
-	var g gray
-	g.pix = make([]byte, len(gc.v))
-	for i, v := range gc.v {
-		g.pix[i] = byte(clampInt(int(v+0.5), 0, 255))
-	}
-	t := otsu(g)
-	dark := make([]bool, len(gc.v))
-	for i, p := range g.pix {
-		dark[i] = int(p) <= t
-	}
-	return dark
-}
-
 // readings lists the ways of reading gc, most trusted first; each is
 // computed only when the ones before it failed.
 func (gc *greyCode) readings() []func() []bool {
-	var eq []float64
 	return []func() []bool{
 		func() []bool {
-			eq = gc.equalized(3)
+			eq := gc.equalized(3)
 			if eq == nil {
 				return nil
 			}
 			return gc.threshold(eq, 0.5)
 		},
 		func() []bool { return gc.threshold(gc.u, 0.5) },
-		func() []bool { return gc.localMean(2, 0) },
+		func() []bool { return gc.localMean(2) },
 	}
 }
 
