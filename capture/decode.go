@@ -284,6 +284,11 @@ type scan struct {
 	centres *centres
 	// slanted are the finder outlines last sampled at a slant.
 	slanted [3][4][2]float64
+	// grey is the luminance plane that the matrix greyOf was binarized
+	// from (set by the photo passes), for decodeGrey.
+	grey     gray
+	greyOf   *gozxing.BitMatrix
+	greyDone []greyGeometry
 }
 
 // stopped says whether the scan must end: its context is done or its
@@ -432,7 +437,17 @@ func (s *scan) search(m *gozxing.BitMatrix, harder bool) {
 		// every trio: only trios joined by timing patterns. The photo
 		// passes skip such a plane: the screen passes searched it.
 		if !s.photo {
-			s.flooded = true
+			// A tiled page's look-alikes are crossed by several scan
+			// lines each; a grainy photo's chance specks by one.
+			seen := 0
+			for _, c := range cs.list {
+				if c.count >= 2 {
+					seen++
+				}
+			}
+			if seen > fewCentres {
+				s.flooded = true
+			}
 			s.linked(m, cs)
 		}
 		return
@@ -546,6 +561,9 @@ func (s *scan) decodeDetected(det *common.DetectorResult, hints map[gozxing.Deco
 	}
 	if err != nil && s.photo {
 		res, err = s.decodeMeshed(det, dim, hints)
+	}
+	if err != nil && s.photo {
+		res, err = s.decodeGrey(det.GetPoints(), dim, hints)
 	}
 	if err != nil {
 		s.addCandidate(codeBounds(det.GetPoints(), det.GetBits().GetWidth()))

@@ -20,9 +20,22 @@ import (
 //   - a local mean threshold over windows of a few modules' size, for
 //     uneven light;
 //   - the plane smoothed first, against noise and JPEG blocks;
+//   - the plane sharpened (an unsharp mask), so that blur does not fill
+//     in the light ring of a finder pattern;
 //   - the plane at half and quarter size (the phone's 12 megapixels hold
 //     modules of 20 pixels or more, and blur shrinks with them), and
-//     enlarged when it is small.
+//     enlarged twice or four times when it is small;
+//   - a large photo's full plane, smoothed, for a small code in it.
+//
+// Whatever the plane, a code the detector finds but cannot read from the
+// binarized matrix is read again from the plane's grey levels
+// (decode_grey.go).
+
+// fineMaxPixels bounds the planes that are also read smoothed by local
+// mean, and sharpened: a 3×3 filter only matters where a module is a few
+// pixels, in small images, and a screen without a code (1080p) is spared
+// the time.
+const fineMaxPixels = 1_000_000
 
 // photoMaxPixels bounds the plane the photo passes read: larger images
 // are averaged down by a whole factor until they fit.
@@ -40,12 +53,31 @@ func (s *scan) photoPasses(full gray) {
 		base = downscale(full, f)
 		defer putBuf(base.pix)
 	}
-	s.off, s.inverted, s.rotatedH = image.Point{}, false, 0
+	s.off, s.rotatedH = image.Point{}, 0
 	s.photo = true
-	defer func() { s.photo = false }()
+	defer func() { s.photo, s.mul, s.div = false, 1, 1 }()
+	s.inverted = false
+	if s.photoScales(base, f) || s.stopped() {
+		return
+	}
+	if f > 2 {
+		// A phone's photo: reduced f times, the modules of a small code
+		// in it are lost. Read the full plane as well, smoothed against
+		// the sensor's noise.
+		sm := boxBlur3(full)
+		s.mul, s.div = 1, 1
+		s.photoSearch(sm, localMeanMatrix(sm, max(16, min(sm.w, sm.h)/16)))
+		putBuf(sm.pix)
+	}
+}
+
+// photoScales runs the photo passes over base, the image's plane reduced
+// f times, then at half and a quarter its size when it is large, or
+// twice its size when it is small; true once a code is found.
+func (s *scan) photoScales(base gray, f int) bool {
 	s.mul, s.div = f, 1
 	if s.photoPlane(base, f == 1) {
-		return
+		return true
 	}
 	if base.w*base.h > 400_000 && !s.stopped() {
 		half := downscale(base, 2)
@@ -59,37 +91,34 @@ func (s *scan) photoPasses(full gray) {
 		}
 		putBuf(half.pix) // only now: the quarter plane was read from it
 		if found {
-			s.mul = 1
-			return
+			return true
 		}
 	}
 	if base.w*base.h < 600_000 && !s.stopped() {
 		big := upscale2(base)
 		s.mul, s.div = f, 2
-		s.photoPlane(big, true)
+		found := s.photoPlane(big, true)
+		if !found && big.w*big.h < 160_000 && !s.stopped() {
+			// Modules of a pixel or so: four times.
+			huge := upscale2(big)
+			s.div = 4
+			found = s.photoPlane(huge, true)
+			putBuf(huge.pix)
+		}
 		putBuf(big.pix)
+		return found
 	}
-	s.mul, s.div = 1, 1
+	return false
 }
 
-// photoPlane searches g binarized each photo way (smoothed too when
-// smooth is set: a plane averaged down is smooth already); true once a
-// code is found.
+// photoPlane searches g binarized each photo way (smoothed, and
+// sharpened, too when smooth is set: a plane averaged down is smooth
+// already); true once a code is found. The grey plane stays beside each
+// matrix for decodeGrey.
 func (s *scan) photoPlane(g gray, smooth bool) bool {
-	n := len(s.codes)
-	try := func(m *gozxing.BitMatrix) bool {
-		if m != nil && !s.stopped() {
-			s.search(m, true)
-			if len(s.codes) == n && !s.stopped() {
-				s.meshTrios(m)
-			}
-		}
-		return len(s.codes) > n
-	}
-	if try(thresholdMatrix(g, otsu(g))) {
-		return true
-	}
-	if try(localMeanMatrix(g, max(16, min(g.w, g.h)/16))) {
+	try := func(m *gozxing.BitMatrix) bool { return s.photoSearch(g, m) }
+	win := max(16, min(g.w, g.h)/16)
+	if try(thresholdMatrix(g, otsu(g))) || try(localMeanMatrix(g, win)) {
 		return true
 	}
 	if !smooth {
@@ -97,10 +126,35 @@ func (s *scan) photoPlane(g gray, smooth bool) bool {
 	}
 	sm := boxBlur3(g)
 	defer putBuf(sm.pix)
-	if try(binarizeFunc(sm)(false)) {
+	if try(binarizeFunc(sm)(false)) || try(thresholdMatrix(sm, otsu(sm))) {
 		return true
 	}
-	return try(thresholdMatrix(sm, otsu(sm)))
+	if g.w*g.h > fineMaxPixels {
+		return false
+	}
+	if try(localMeanMatrix(sm, win)) {
+		return true
+	}
+	sh := sharpen(g, sm)
+	defer putBuf(sh.pix)
+	return try(binarizeFunc(sh)(false)) || try(localMeanMatrix(sh, win))
+}
+
+// photoSearch searches m, binarized from g, with gozxing's detector and
+// then the photo passes' own choice of trios, with g beside it for
+// decodeGrey; true when it found a code.
+func (s *scan) photoSearch(g gray, m *gozxing.BitMatrix) bool {
+	if m == nil || s.stopped() {
+		return false
+	}
+	n := len(s.codes)
+	s.grey, s.greyOf = g, m
+	defer func() { s.grey, s.greyOf = gray{}, nil }()
+	s.search(m, true)
+	if len(s.codes) == n && !s.stopped() {
+		s.meshTrios(m)
+	}
+	return len(s.codes) > n
 }
 
 // downscale averages f×f blocks of g into a pooled buffer.
@@ -208,13 +262,16 @@ func localMeanMatrix(g gray, r int) *gozxing.BitMatrix {
 	if g.w < 1 || g.h < 1 {
 		return nil
 	}
-	// Summed-area table, one row and column of zeros in front.
+	// Summed-area table, one row and column of zeros in front. Its sums
+	// wrap around past 2³² on a large plane, but a window's sum, a
+	// difference of four of them, comes out right all the same: it is
+	// less than 2³² itself.
 	sw := g.w + 1
-	sat := make([]uint64, sw*(g.h+1))
+	sat := make([]uint32, sw*(g.h+1))
 	for y := 0; y < g.h; y++ {
-		var run uint64
+		var run uint32
 		for x := 0; x < g.w; x++ {
-			run += uint64(g.pix[y*g.w+x])
+			run += uint32(g.pix[y*g.w+x])
 			sat[(y+1)*sw+x+1] = sat[y*sw+x+1] + run
 		}
 	}
@@ -227,7 +284,7 @@ func localMeanMatrix(g gray, r int) *gozxing.BitMatrix {
 			t, b := max(y-r, 0), min(y+r+1, g.h)
 			for x := 0; x < g.w; x++ {
 				l, rr := max(x-r, 0), min(x+r+1, g.w)
-				sum := sat[b*sw+rr] - sat[t*sw+rr] - sat[b*sw+l] + sat[t*sw+l]
+				sum := uint64(sat[b*sw+rr] - sat[t*sw+rr] - sat[b*sw+l] + sat[t*sw+l])
 				n := uint64((b - t) * (rr - l))
 				// v < mean - 2%: v*n*50 < sum*49
 				if uint64(g.pix[y*g.w+x])*n*50 < sum*49 {
@@ -238,4 +295,14 @@ func localMeanMatrix(g gray, r int) *gozxing.BitMatrix {
 		}
 	})
 	return m
+}
+
+// sharpen is an unsharp mask into a pooled buffer: g plus its difference
+// from sm, g smoothed, which steepens the edges that blur made shallow.
+func sharpen(g, sm gray) gray {
+	pix := getBuf(g.w * g.h)
+	for i, v := range g.pix {
+		pix[i] = byte(clampInt(2*int(v)-int(sm.pix[i]), 0, 255))
+	}
+	return gray{pix, g.w, g.h}
 }
