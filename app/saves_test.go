@@ -62,6 +62,20 @@ func (j *slowJobs) show() {
 	}
 }
 
+// ended waits until the next job's work is done and returns its outcome,
+// not yet shown: the moment between a save's end and its outcome reaching
+// the UI thread.
+func (j *slowJobs) ended() func() {
+	j.t.Helper()
+	select {
+	case f := <-j.results:
+		return f
+	case <-time.After(time.Minute): // a hang guard, not a timing assert
+		j.t.Fatal("no outcome from the background job")
+	}
+	return nil
+}
+
 // none checks that no outcome is waiting to be shown.
 func (j *slowJobs) none() {
 	j.t.Helper()
@@ -94,13 +108,16 @@ func (h *harness) usable(query string) {
 	h.t.Helper()
 	h.answers(query)
 	s := h.u.codes
-	if len(s.rows) > 0 {
-		test.Tap(s.rows[0])
+	if len(s.rows) > 1 {
+		h.u.move(s.rows[0].index, 1)
 		if !strings.Contains(s.status.Text, stillSavingEN) {
 			h.t.Errorf("a second action while saving: status %q", s.status.Text)
 		}
 	}
 }
+
+// copied is the clipboard as a row shows it, digits grouped.
+func (h *harness) copied() string { return groupDigits(h.clip()) }
 
 // answers checks that typing in the search box shows at once and the rows
 // redraw.
@@ -587,9 +604,12 @@ func TestProtectionChangeHoldsTheVault(t *testing.T) {
 		t.Fatalf("while saving: apply disabled %v, status %q", s.apply.Disabled(), s.status.Text)
 	}
 	test.Type(s.timeSource, "n") // the window answers
-	h.u.copyCode(0)
-	if s.status.Text != stillSavingEN {
-		t.Errorf("a copy while saving: status %q", s.status.Text)
+	h.u.copyCode(0)              // a time-based code needs no save: it is copied at once
+	if want := wantCode(t, exampleURI); h.copied() != want {
+		t.Errorf("a copy while saving: clipboard %q, want %q (status %q)", h.clip(), want, s.status.Text)
+	}
+	if err := h.u.withVault(func(*vault.Vault) func() { return nil }); !errors.Is(err, errBusy) {
+		t.Errorf("another vault action while saving: %v, want errBusy", err)
 	}
 	jobs.open()
 	jobs.show()
@@ -643,5 +663,125 @@ func TestStartLooksForTheVaultOffTheUIThread(t *testing.T) {
 	jobs.show()
 	if h.u.setup == nil {
 		t.Fatal("no setup screen for a missing vault")
+	}
+}
+
+// A time-based code is copied at once while a save holds the vault: it
+// needs no save, so nothing refuses it.
+func TestTOTPCopyWhileSaving(t *testing.T) {
+	h := newHarness(t, "")
+	h.withAccounts(hotpURI, exampleURI)
+	jobs := h.slowJobs()
+	test.Tap(h.u.codes.rows[0]) // the HOTP copy saves its counter
+	test.Tap(h.u.codes.rows[1])
+	if want := wantCode(t, exampleURI); h.copied() != want {
+		t.Errorf("clipboard = %q while saving, want %q (status %q)", h.clip(), want, h.u.codes.status.Text)
+	}
+	if got := h.u.codes.status.Text; got != "Copied the code for Example (alice@example.com)" {
+		t.Errorf("status = %q", got)
+	}
+	h.u.trayMenu().Items[1].Action() // the tray's copy, likewise
+	if want := wantCode(t, exampleURI); h.copied() != want {
+		t.Errorf("the tray's copy while saving: clipboard %q", h.clip())
+	}
+	jobs.open()
+	jobs.show()
+	if h.clip() != "755224" {
+		t.Errorf("clipboard = %q after the HOTP save, want 755224", h.clip())
+	}
+	jobs.none()
+}
+
+// A save's outcome may wait on the UI thread's queue after the save itself
+// ended. Until it is shown, each row still draws and copies the account it
+// names, not whichever account the saved vault now has at its place.
+func TestRowsKeepTheirAccountUntilTheOutcomeShows(t *testing.T) {
+	h := newHarness(t, "")
+	h.withAccounts(exampleURI, eightDigitURI, hotpURI)
+	jobs := h.slowJobs()
+	h.u.move(0, 1) // saved: 管理コンソール, Example, Lab
+	jobs.open()
+	outcome := jobs.ended()
+	row := h.u.codes.rows[0]
+	test.Tap(row) // Example's row, as the window still shows it
+	h.u.refreshCodes()
+	want := wantCode(t, exampleURI)
+	if row.issuerText != "Example" || row.code.Text != want {
+		t.Errorf("row %q shows %q, want %q", row.issuerText, row.code.Text, want)
+	}
+	if h.copied() != want {
+		t.Errorf("tapping Example's row copied %q, want %q", h.clip(), want)
+	}
+	hotpRow := h.u.codes.rows[2]
+	test.Tap(hotpRow) // Lab's HOTP row: refused until the list is redrawn
+	if h.u.codes.status.Text != stillSavingEN || hotpRow.code.Text != "--- ---" {
+		t.Errorf("HOTP copy before the outcome: status %q, row %q", h.u.codes.status.Text, hotpRow.code.Text)
+	}
+	outcome()
+	jobs.none()
+	if h.u.codes.rows[1].issuerText != "Example" {
+		t.Errorf("after the outcome the second row is %q", h.u.codes.rows[1].issuerText)
+	}
+	for _, a := range h.reopen("pw").Accounts() {
+		if a.Counter != 0 {
+			t.Errorf("%s: counter %d, want 0 (no HOTP code was handed out)", a.Label(), a.Counter)
+		}
+	}
+}
+
+// Lock does not wait for a running save: the window locks at once, the
+// vault closes once the save ends, the save's code never reaches the
+// clipboard, and the vault then unlocks again.
+func TestLockDoesNotWaitForASave(t *testing.T) {
+	h := newHarness(t, "")
+	h.withAccounts(hotpURI)
+	jobs := h.slowJobs()
+	test.Tap(h.u.codes.rows[0])
+	locked := make(chan struct{})
+	go func() { h.u.lockAndAsk(); close(locked) }() // this goroutine plays the UI thread meanwhile
+	select {
+	case <-locked:
+	case <-time.After(time.Minute): // a hang guard, not a timing assert
+		jobs.open()
+		<-locked
+		t.Fatal("lock waited for the save to end")
+	}
+	if h.u.vault != nil || h.u.codes != nil || h.u.job != nil {
+		t.Fatalf("after lock: vault open %v, codes shown %v, job held %v", h.u.vault != nil, h.u.codes != nil, h.u.job != nil)
+	}
+	jobs.open()
+	jobs.show() // the copy's outcome and the unlock screen's, in either order
+	jobs.show()
+	if h.clip() != "" || h.u.unlock == nil {
+		t.Fatalf("after the save: clipboard %q, unlock screen %v", h.clip(), h.u.unlock != nil)
+	}
+	test.Type(h.u.unlock.password, "pw")
+	test.Tap(h.u.unlock.open)
+	jobs.show()
+	if h.u.vault == nil {
+		t.Fatalf("the vault did not open again: %q", h.u.unlock.status.Text)
+	}
+	if got := h.u.vault.Accounts()[0].Counter; got != 1 {
+		t.Errorf("counter = %d, want 1 (the save ran to its end)", got)
+	}
+}
+
+// Quit lets a running save end before the app does.
+func TestQuitWaitsForASave(t *testing.T) {
+	h := newHarness(t, "")
+	h.withAccounts(hotpURI)
+	jobs := h.slowJobs()
+	test.Tap(h.u.codes.rows[0])
+	quit := make(chan struct{})
+	go func() { h.u.quit(); close(quit) }()
+	select {
+	case <-quit:
+		t.Fatal("quit returned before the save ended")
+	default:
+	}
+	jobs.open()
+	<-quit
+	if got := h.reopen("pw").Accounts()[0].Counter; got != 1 {
+		t.Errorf("saved counter = %d, want 1", got)
 	}
 }
