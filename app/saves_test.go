@@ -785,3 +785,66 @@ func TestQuitWaitsForASave(t *testing.T) {
 		t.Errorf("saved counter = %d, want 1", got)
 	}
 }
+
+// A protection change or a time source whose save fails after the admin
+// left the settings screen is said on the screen they are on, never
+// dropped; a protection change that succeeds is said too.
+func TestSettingsOutcomeSaidAfterLeaving(t *testing.T) {
+	for _, c := range []struct{ lang, want string }{{"en", changedOnDiskEN}, {"ja", changedOnDiskJA}} {
+		t.Run(c.lang, func(t *testing.T) {
+			h := newHarness(t, c.lang)
+			h.withAccounts(exampleURI)
+			h.u.showSettings()
+			s := h.u.settings
+			jobs := h.slowJobs()
+			h.breakSaves()
+			s.protect.SetSelected(h.u.protectionOptions()[protectOS])
+			test.Tap(s.apply)
+			h.u.settings = nil
+			h.u.showCodes() // Back
+			jobs.open()
+			jobs.show()
+			if got := unbroken(h.u.codes.status.Text); got != c.want {
+				t.Errorf("failed protection change, said %q, want %q", got, c.want)
+			}
+			if pw, os := h.u.vault.Protection(); !pw || os {
+				t.Errorf("protection = password %v, os %v; want unchanged", pw, os)
+			}
+
+			h.u.codes.status.SetText("")
+			h.u.showSettings()
+			s = h.u.settings
+			s.timeSource.SetText("ntp://time.example")
+			test.Tap(s.saveTime)
+			h.u.settings = nil
+			h.u.showCodes()
+			jobs.show()
+			if got := unbroken(h.u.codes.status.Text); got != c.want {
+				t.Errorf("failed time source save, said %q, want %q", got, c.want)
+			}
+		})
+	}
+}
+
+// A protection change that succeeds after the admin left the screen says
+// so, and still offers the recovery backup for an OS-only vault.
+func TestProtectionChangeSaidAfterLeaving(t *testing.T) {
+	h := newHarness(t, "")
+	h.withAccounts(exampleURI)
+	h.u.showSettings()
+	s := h.u.settings
+	jobs := h.slowJobs()
+	s.protect.SetSelected(h.u.protectionOptions()[protectOS])
+	test.Tap(s.apply)
+	h.u.settings = nil
+	h.u.showCodes()
+	jobs.open()
+	jobs.show()
+	if got := h.u.codes.status.Text; got != "The protection is changed." {
+		t.Errorf("status = %q", got)
+	}
+	if pw, os := h.u.vault.Protection(); pw || !os {
+		t.Errorf("protection = password %v, os %v", pw, os)
+	}
+	test.Tap(findIn(t, h.topDialog(t), "Later")) // the recovery backup offer
+}

@@ -265,6 +265,16 @@ func (u *ui) applyProtection() {
 		debug.FreeOSMemory()
 		return func() {
 			if u.settings != s {
+				// The admin left the screen meanwhile: the outcome is
+				// said wherever they are, never dropped.
+				if err != nil {
+					u.say(describe(err))
+					return
+				}
+				u.say(lang.L("The protection is changed."))
+				if choice == protectOS {
+					u.offerRecoveryBackup()
+				}
 				return
 			}
 			s.apply.Enable()
@@ -312,6 +322,9 @@ func (u *ui) setStartAtLogin(on bool) {
 		}
 		return func() {
 			if u.settings != s {
+				if err != nil {
+					u.say(describe(err)) // said wherever the admin is now
+				}
 				return
 			}
 			s.startAtLogin.Enable()
@@ -394,6 +407,9 @@ func (u *ui) saveTimeSource() {
 				u.clock = newClock(u.deps.now, text)
 			}
 			if u.settings != s {
+				if err != nil {
+					u.say(describe(err)) // said wherever the admin is now
+				}
 				return
 			}
 			s.saveTime.Enable()
