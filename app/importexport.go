@@ -440,8 +440,14 @@ func (u *ui) exportEncrypted(kind int) {
 }
 
 // saveExport asks where to write data and writes it in the background.
+// data (for a plain export, every secret in the clear) is wiped once
+// written, or at once when the admin cancels.
 func (u *ui) saveExport(name string, data []byte) {
 	u.chooseSave(lang.L("Save the export"), name, func(uri fyne.URI) {
+		if uri == nil {
+			clear(data)
+			return
+		}
 		u.offUI(func() func() {
 			err := writeURI(uri, data)
 			clear(data)

@@ -848,3 +848,27 @@ func TestProtectionChangeSaidAfterLeaving(t *testing.T) {
 	}
 	test.Tap(findIn(t, h.topDialog(t), "Later")) // the recovery backup offer
 }
+
+// An export's bytes (a plain export holds every secret in the clear) are
+// wiped when the admin cancels the save dialog, not left for the garbage
+// collector; and, as before, once written.
+func TestExportDataWipedWhenCancelled(t *testing.T) {
+	h := newHarness(t, "")
+	h.withAccounts(exampleURI)
+	h.u.deps.saveFile = func(string, string) (string, error) { return "", nil } // cancelled
+	data := []byte("otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXP\n")
+	h.u.saveExport("otpauth.txt", data)
+	if strings.Trim(string(data), "\x00") != "" {
+		t.Errorf("after a cancelled save the export still holds %q", data)
+	}
+	path := h.saveTo(t, "otpauth.txt")
+	data = []byte("otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXP\n")
+	want := string(data)
+	h.u.saveExport("otpauth.txt", data)
+	if got, err := os.ReadFile(*path); err != nil || string(got) != want {
+		t.Errorf("written: %q, %v", got, err)
+	}
+	if strings.Trim(string(data), "\x00") != "" {
+		t.Errorf("after the save the export still holds %q", data)
+	}
+}
