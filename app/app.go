@@ -150,6 +150,7 @@ type ui struct {
 type vaultJob struct {
 	done  chan struct{}   // closed once the job no longer touches the vault
 	shown []vault.Account // what the window draws meanwhile; wiped after
+	then  []func()        // put off until the job ends (afterJob)
 }
 
 // offUI runs work off the UI thread (deps.background), then the function it
@@ -205,7 +206,7 @@ func (u *ui) busy() bool { return u.job != nil }
 
 // endJob lets the UI thread use the vault again once job j is over, and
 // catches up with what it put off meanwhile (the search filter, the add
-// screen's plan).
+// screen's plan, an import preview).
 func (u *ui) endJob(j *vaultJob) {
 	if u.job != j {
 		return
@@ -220,16 +221,23 @@ func (u *ui) endJob(j *vaultJob) {
 		u.planPending(u.add.replan)
 		u.refreshPreview()
 	}
+	for _, f := range j.then {
+		if u.vault != nil {
+			u.afterJob(f) // at once, unless an earlier f started a job
+		}
+	}
 }
 
-// waitIdle waits until no background job uses the vault. It runs on the UI
-// thread; the job closes its channel before it hands its outcome to the UI
-// thread, so this never waits on the UI thread itself.
-func (u *ui) waitIdle() {
-	if j := u.job; j != nil {
-		<-j.done
-		u.endJob(j)
+// afterJob runs f on the UI thread once no job holds the vault: at once,
+// or when the running job's outcome is shown (endJob). A vault locked
+// meanwhile drops f. The UI thread never waits for a job: a save may take
+// long in a slow or synced folder, or a key store may ask the user.
+func (u *ui) afterJob(f func()) {
+	if u.job == nil {
+		f()
+		return
 	}
+	u.job.then = append(u.job.then, f)
 }
 
 // closeVault closes v, which the window has just let go of (lock). While a

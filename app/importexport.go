@@ -130,8 +130,14 @@ func (u *ui) askImportPassword(parse parseFunc, problem string) {
 // duplicates to skip, re-enrolments to decide (replace, keep both or skip)
 // and entries that could not be read. Secrets are never shown.
 func (u *ui) showImportPreview(res *transfer.Result) {
+	if u.busy() {
+		// Planning reads the vault: the preview waits for the save that
+		// holds it, and the window meanwhile says so.
+		u.say(lang.L("Saving…"))
+		u.afterJob(func() { u.showImportPreview(res) })
+		return
+	}
 	s := &importScreen{choices: map[int]*widget.RadioGroup{}}
-	u.waitIdle() // planning reads the vault (see planPending)
 	s.plan = u.vault.Plan(res.Accounts)
 	s.status = widget.NewLabel("")
 	s.status.Wrapping = fyne.TextWrapWord

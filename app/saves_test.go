@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/deskauth/deskauth/vault"
+	"github.com/deskauth/deskauth/vault/transfer"
 )
 
 // Saves run off the UI thread (withVault): these tests hold them behind a
@@ -870,5 +871,45 @@ func TestExportDataWipedWhenCancelled(t *testing.T) {
 	}
 	if strings.Trim(string(data), "\x00") != "" {
 		t.Errorf("after the save the export still holds %q", data)
+	}
+}
+
+// An import whose file is read while a save holds the vault waits for the
+// save without holding up the window (planning reads the vault), then
+// shows its preview.
+func TestImportPreviewWaitsForASaveWithoutBlocking(t *testing.T) {
+	h := newHarness(t, "")
+	h.withAccounts(hotpURI)
+	res, err := transfer.ParseText(exampleURI+"\n"+eightDigitURI, transfer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobs := h.slowJobs()
+	test.Tap(h.u.codes.rows[0]) // the HOTP copy saves its counter
+	shown := make(chan struct{})
+	go func() { h.u.showImportPreview(res); close(shown) }() // this goroutine plays the UI thread meanwhile
+	select {
+	case <-shown:
+	case <-time.After(time.Minute): // a hang guard, not a timing assert
+		jobs.open()
+		<-shown
+		t.Fatal("the import preview held the UI thread until the save ended")
+	}
+	if h.u.imp != nil || h.u.codes.status.Text != "Saving…" {
+		t.Fatalf("while saving: preview %v, status %q", h.u.imp != nil, h.u.codes.status.Text)
+	}
+	h.answers("Lab")
+	jobs.open()
+	jobs.show()
+	if h.u.imp == nil || len(h.u.imp.plan) != 2 {
+		t.Fatal("no import preview after the save")
+	}
+	if h.clip() != "755224" {
+		t.Errorf("clipboard = %q, want 755224", h.clip())
+	}
+	test.Tap(h.u.imp.confirm)
+	jobs.show()
+	if n := len(h.reopen("pw").Accounts()); n != 3 {
+		t.Errorf("saved %d accounts, want 3", n)
 	}
 }
