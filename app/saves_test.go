@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/deskauth/deskauth/vault"
 	"github.com/deskauth/deskauth/vault/transfer"
@@ -911,5 +913,33 @@ func TestImportPreviewWaitsForASaveWithoutBlocking(t *testing.T) {
 	jobs.show()
 	if n := len(h.reopen("pw").Accounts()); n != 3 {
 		t.Errorf("saved %d accounts, want 3", n)
+	}
+}
+
+// Show QR code works from the rows as shown while a save changes the
+// vault's accounts on another goroutine: it reads the copy the rows draw
+// from, never the vault (under -race, reading the vault here is a data
+// race), and shows the account the admin chose.
+func TestShowQRWhileASaveRemovesAnAccount(t *testing.T) {
+	h := newHarness(t, "")
+	h.withAccounts(exampleURI, hotpURI)
+	jobs := h.slowJobs()
+	h.u.askRemove(0)
+	h.u.removing.Confirm()
+	jobs.open() // the removal runs while the QR code is asked for
+	menuItem(t, h.u.rowMenu(1), "Show QR code…").Action()
+	jobs.show() // the removal's outcome and the QR code's, in either order
+	jobs.show()
+	if h.u.showingQR == nil {
+		t.Fatal("no QR dialog")
+	}
+	found := false
+	walk(h.topDialog(t), func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && l.Text == "Lab (rack)" {
+			found = true
+		}
+	})
+	if !found {
+		t.Error("the QR dialog does not name Lab (rack)")
 	}
 }
