@@ -395,6 +395,10 @@ func (u *ui) exportEncrypted(kind int) {
 		case pw.Text != again.Text:
 			problem.SetText(lang.L("The two passwords differ."))
 			return
+		case u.busy():
+			// The dialog stays, with what was typed, for another press.
+			problem.SetText(describe(errBusy))
+			return
 		}
 		password := []byte(pw.Text)
 		pw.SetText("")

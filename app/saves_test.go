@@ -527,21 +527,50 @@ func TestExportQROffTheUIThread(t *testing.T) {
 	}
 }
 
-// While a save holds the vault, screens that read it are refused in words.
-func TestSettingsRefusedWhileSaving(t *testing.T) {
+// While a save holds the vault, the settings screen (which reads it) opens
+// once the save is done, rather than being refused.
+func TestSettingsWaitForASave(t *testing.T) {
 	h := newHarness(t, "")
 	h.withAccounts(hotpURI)
 	jobs := h.slowJobs()
 	test.Tap(h.u.codes.rows[0])
 	h.u.showSettings()
-	if h.u.settings != nil || h.u.codes.status.Text != stillSavingEN {
+	if h.u.settings != nil || h.u.codes.status.Text != "Saving…" {
 		t.Errorf("settings while saving: shown %v, status %q", h.u.settings != nil, h.u.codes.status.Text)
 	}
 	jobs.open()
 	jobs.show()
-	h.u.showSettings()
-	if h.u.settings == nil {
-		t.Error("settings refused after the save")
+	if h.u.settings == nil || h.u.win.Content() != h.u.settings.root {
+		t.Fatal("settings not shown after the save")
+	}
+	if h.clip() != "755224" {
+		t.Errorf("clipboard = %q, want 755224", h.clip())
+	}
+}
+
+// An encrypted export asked for while a save holds the vault keeps its
+// dialog and the typed passwords, says why, and goes on at the next press.
+func TestEncryptedExportKeepsThePasswordsWhileSaving(t *testing.T) {
+	h := newHarness(t, "")
+	h.withAccounts(hotpURI, exampleURI)
+	path := h.saveTo(t, "backup.vault")
+	jobs := h.slowJobs()
+	test.Tap(h.u.codes.rows[0])
+	h.u.export(exportDeskAuth)
+	test.Type(h.u.dialogs.exportPassword, "backup pw")
+	test.Type(h.u.dialogs.exportAgain, "backup pw")
+	test.Tap(h.u.dialogs.exportSave)
+	if h.u.dialogs.exportPassword.Text != "backup pw" || h.u.dialogs.exportAgain.Text != "backup pw" {
+		t.Fatalf("while saving the typed passwords were dropped: %q, %q", h.u.dialogs.exportPassword.Text, h.u.dialogs.exportAgain.Text)
+	}
+	jobs.open()
+	jobs.show()
+	test.Tap(h.u.dialogs.exportSave)
+	jobs.show() // encrypted
+	jobs.show() // the save dialog answered
+	jobs.show() // written
+	if _, err := os.Stat(*path); err != nil {
+		t.Errorf("no backup written: %v (status %q)", err, h.u.codes.status.Text)
 	}
 }
 

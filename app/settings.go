@@ -83,8 +83,11 @@ func (u *ui) showSettings() {
 	if u.vault == nil {
 		return
 	}
-	if u.busy() { // the screen reads the vault's protection and settings
-		u.say(describe(errBusy))
+	if u.busy() {
+		// The screen reads the vault's protection and settings: it opens
+		// once the save that holds the vault is done.
+		u.say(lang.L("Saving…"))
+		u.afterJob(u.showSettings)
 		return
 	}
 	s := &settingsScreen{}
