@@ -146,7 +146,8 @@ type ui struct {
 // change. A Vault has one owner at a time, so while a job runs the UI thread
 // leaves the vault alone: the window draws from shown, a copy of the
 // accounts taken when the job began, another vault action is refused
-// (errBusy), and lock closes the vault once the job is done (closeVault).
+// (errBusy) or, when it only reads the vault, put off until the job ends
+// (afterJob), and lock closes the vault once the job is done (closeVault).
 type vaultJob struct {
 	done  chan struct{}   // closed once the job no longer touches the vault
 	shown []vault.Account // what the window draws meanwhile; wiped after

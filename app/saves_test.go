@@ -195,14 +195,14 @@ func TestHOTPCopyFailedSaveHandsOutNothing(t *testing.T) {
 	}
 }
 
-// Lock waits for a running save, and the code of a copy that ends after
-// the lock never reaches the clipboard.
-func TestLockWaitsForARunningSave(t *testing.T) {
+// The code of a copy whose save ends after the lock never reaches the
+// clipboard, and the save still runs to its end.
+func TestLockDuringASaveHandsOutNoCode(t *testing.T) {
 	h := newHarness(t, "")
 	h.withAccounts(hotpURI)
 	jobs := h.slowJobs()
 	test.Tap(h.u.codes.rows[0])
-	go jobs.open() // the save may finish only while lock waits
+	go jobs.open() // the save may end before the lock or after it
 	h.u.lockAndAsk()
 	jobs.show() // the copy's outcome and the unlock screen's, in either order
 	jobs.show()
