@@ -159,9 +159,14 @@ func (u *ui) showSettings() {
 		u.prefs.SetTheme(t)
 		u.applyTheme(t)
 	}
-	s.startMinimised = widget.NewCheck(lang.L("Start minimised"), nil)
-	s.startMinimised.SetChecked(u.prefs.StartMinimised())
-	s.startMinimised.OnChanged = func(on bool) { u.prefs.SetStartMinimised(on) }
+	// Start minimised keeps the window hidden only where the tray can
+	// bring it back (showAtStart); without a tray the choice does nothing,
+	// so it is not offered.
+	if u.tray != nil {
+		s.startMinimised = widget.NewCheck(lang.L("Start minimised"), nil)
+		s.startMinimised.SetChecked(u.prefs.StartMinimised())
+		s.startMinimised.OnChanged = func(on bool) { u.prefs.SetStartMinimised(on) }
+	}
 	s.hideCodes = widget.NewCheck(lang.L("Hide codes until clicked"), nil)
 	s.hideCodes.SetChecked(u.prefs.HideCodes())
 	s.hideCodes.OnChanged = func(on bool) { u.prefs.SetHideCodes(on) }
@@ -171,8 +176,12 @@ func (u *ui) showSettings() {
 		widget.NewLabel(lang.L("Clear copied codes after")), s.clipboardClear,
 		widget.NewLabel(lang.L("Language")), s.language,
 		widget.NewLabel(lang.L("Theme")), s.theme,
-		s.startMinimised, s.hideCodes, screenShareHint,
 	)
+	if s.startMinimised != nil {
+		window.Add(s.startMinimised)
+	}
+	window.Add(s.hideCodes)
+	window.Add(screenShareHint)
 	if a := u.deps.autostart; a != nil {
 		// Off until the system says whether it is on (a file or a
 		// registry key, read off the UI thread).
