@@ -286,7 +286,7 @@ func (u *ui) refreshPreview() {
 // write nothing is kept in memory either, so the list matches the file.
 func (u *ui) savePending() {
 	s := u.add
-	if u.busy() { // (when the save just ended, this catches up on the plan)
+	if u.busy() {
 		s.status.SetText(describe(errBusy))
 		return
 	}

@@ -137,16 +137,21 @@ type ui struct {
 
 	// job is the background job that holds the vault, nil when none does.
 	job *vaultJob
+	// closing is closed once the vault locked while a job used it is
+	// closed (closeVault); nil when no vault is closing.
+	closing chan struct{}
 }
 
 // vaultJob is a background job that uses the vault: a save, a protection
 // change. A Vault has one owner at a time, so while a job runs the UI thread
 // leaves the vault alone: the window draws from shown, a copy of the
 // accounts taken when the job began, another vault action is refused
-// (errBusy), and lock waits for the job (waitIdle).
+// (errBusy) or, when it only reads the vault, put off until the job ends
+// (afterJob), and lock closes the vault once the job is done (closeVault).
 type vaultJob struct {
 	done  chan struct{}   // closed once the job no longer touches the vault
 	shown []vault.Account // what the window draws meanwhile; wiped after
+	then  []func()        // put off until the job ends (afterJob)
 }
 
 // offUI runs work off the UI thread (deps.background), then the function it
@@ -193,23 +198,16 @@ func (u *ui) withVault(work func(v *vault.Vault) (show func())) error {
 	return nil
 }
 
-// busy reports whether a background job still holds the vault.
-func (u *ui) busy() bool {
-	if u.job == nil {
-		return false
-	}
-	select {
-	case <-u.job.done:
-		u.endJob(u.job) // finished; its outcome is on its way
-		return false
-	default:
-		return true
-	}
-}
+// busy reports whether a background job holds the vault. A job holds it
+// until its outcome is shown on the UI thread (endJob), not merely until
+// its work is done: the rows index the copy the job began with, and the
+// vault's own accounts may since have moved or gone, so nothing may read
+// the vault, or act on a row, before the outcome re-draws the list.
+func (u *ui) busy() bool { return u.job != nil }
 
 // endJob lets the UI thread use the vault again once job j is over, and
 // catches up with what it put off meanwhile (the search filter, the add
-// screen's plan).
+// screen's plan, an import preview).
 func (u *ui) endJob(j *vaultJob) {
 	if u.job != j {
 		return
@@ -224,15 +222,55 @@ func (u *ui) endJob(j *vaultJob) {
 		u.planPending(u.add.replan)
 		u.refreshPreview()
 	}
+	for _, f := range j.then {
+		if u.vault != nil {
+			u.afterJob(f) // at once, unless an earlier f started a job
+		}
+	}
 }
 
-// waitIdle waits until no background job uses the vault. It runs on the UI
-// thread; the job closes its channel before it hands its outcome to the UI
-// thread, so this never waits on the UI thread itself.
-func (u *ui) waitIdle() {
-	if j := u.job; j != nil {
+// afterJob runs f on the UI thread once no job holds the vault: at once,
+// or when the running job's outcome is shown (endJob). A vault locked
+// meanwhile drops f. The UI thread never waits for a job: a save may take
+// long in a slow or synced folder, or a key store may ask the user.
+func (u *ui) afterJob(f func()) {
+	if u.job == nil {
+		f()
+		return
+	}
+	u.job.then = append(u.job.then, f)
+}
+
+// closeVault closes v, which the window has just let go of (lock). While a
+// job still uses v, the window does not wait for it (a save to a slow or
+// synced folder, a key store asking the user): the copy it drew from is
+// wiped now, and v closes once the job is done, off the UI thread. The
+// job's outcome is not shown (withVault shows nothing for a vault no longer
+// open), and opening a vault again waits for the close (u.closing), since
+// the old one still holds the file.
+func (u *ui) closeVault(v *vault.Vault) {
+	j := u.job
+	if j == nil {
+		v.Close()
+		return
+	}
+	u.job = nil
+	vault.Wipe(j.shown)
+	closed := make(chan struct{})
+	u.closing = closed
+	go func() {
 		<-j.done
-		u.endJob(j)
+		v.Close()
+		close(closed)
+	}()
+}
+
+// waitClosed waits until a vault closing after its last job (closeVault) is
+// closed: before the app quits, so a save runs to its end.
+func (u *ui) waitClosed() {
+	if u.closing != nil {
+		<-u.closing
+		u.closing = nil
 	}
 }
 
@@ -273,6 +311,7 @@ func Run(vaultPath string) {
 	u.showAtStart()
 	a.Run()
 	u.lock()
+	u.waitClosed()
 }
 
 // showAtStart shows the window, unless "start minimised" is on and the
@@ -427,9 +466,9 @@ func (u *ui) lockAndAsk() {
 	u.showUnlock("")
 }
 
-// lock closes the vault, wiping its keys from memory.
+// lock closes the vault, wiping its keys from memory. The window locks at
+// once, even while a save runs (see closeVault).
 func (u *ui) lock() {
-	u.waitIdle()
 	u.clearClipboard()
 	u.cancelAutoLock()
 	if u.stopTick != nil {
@@ -442,9 +481,9 @@ func (u *ui) lock() {
 		u.clock.stop()
 		u.clock = nil
 	}
-	if u.vault != nil {
-		u.vault.Close()
+	if v := u.vault; v != nil {
 		u.vault = nil
+		u.closeVault(v)
 		u.trayChanged()
 	}
 }

@@ -179,8 +179,10 @@ func groupDigits(code string) string {
 }
 
 // copyCode puts an account's current code on the clipboard, to be cleared
-// after the preference's delay. For HOTP accounts the counter moves on and is
-// saved first (vault.UseCode, off the UI thread), and the code reaches the
+// after the preference's delay. A time-based code changes nothing in the
+// vault: it is copied at once, from the account its row shows, even while a
+// save holds the vault. For HOTP accounts the counter moves on and is saved
+// first (vault.UseCode, off the UI thread), and the code reaches the
 // clipboard only once that save is done, so a code is never handed out
 // twice, even after a crash.
 func (u *ui) copyCode(i int) {
@@ -188,7 +190,17 @@ func (u *ui) copyCode(i int) {
 		return
 	}
 	at := u.clock.Now()
-	if accts := u.accounts(); i >= 0 && i < len(accts) && accts[i].Kind == vault.HOTP && !u.busy() {
+	accts := u.accounts()
+	if i < 0 || i >= len(accts) {
+		u.say(describe(vault.ErrNoAccount))
+		return
+	}
+	if a := accts[i]; a.Kind != vault.HOTP {
+		code, err := a.Code(at)
+		u.codeUsed(i, code, a.Label(), err)
+		return
+	}
+	if !u.busy() {
 		u.say(lang.L("Saving…"))
 	}
 	err := u.withVault(func(v *vault.Vault) func() {

@@ -47,7 +47,8 @@ func (u *ui) chooseOpen(title string, exts []string, done func(fyne.URI)) {
 }
 
 // chooseSave asks where to write a file suggested as name, and calls done
-// with it on the UI thread; nothing when cancelled.
+// with it on the UI thread, or with nil when cancelled (so the caller can
+// wipe what it meant to write).
 func (u *ui) chooseSave(title, name string, done func(fyne.URI)) {
 	if u.deps.saveFile == nil {
 		u.fyneSave(name, done)
@@ -64,6 +65,8 @@ func (u *ui) chooseSave(title, name string, done func(fyne.URI)) {
 				u.fyneSave(name, done)
 			case path != "":
 				done(storage.NewFileURI(path))
+			default:
+				done(nil)
 			}
 		}
 	})
@@ -87,6 +90,7 @@ func (u *ui) fyneOpen(exts []string, done func(fyne.URI)) {
 func (u *ui) fyneSave(name string, done func(fyne.URI)) {
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil || w == nil {
+			done(nil)
 			return
 		}
 		w.Close()

@@ -130,8 +130,14 @@ func (u *ui) askImportPassword(parse parseFunc, problem string) {
 // duplicates to skip, re-enrolments to decide (replace, keep both or skip)
 // and entries that could not be read. Secrets are never shown.
 func (u *ui) showImportPreview(res *transfer.Result) {
+	if u.busy() {
+		// Planning reads the vault: the preview waits for the save that
+		// holds it, and the window meanwhile says so.
+		u.say(lang.L("Saving…"))
+		u.afterJob(func() { u.showImportPreview(res) })
+		return
+	}
 	s := &importScreen{choices: map[int]*widget.RadioGroup{}}
-	u.waitIdle() // planning reads the vault (see planPending)
 	s.plan = u.vault.Plan(res.Accounts)
 	s.status = widget.NewLabel("")
 	s.status.Wrapping = fyne.TextWrapWord
@@ -389,6 +395,10 @@ func (u *ui) exportEncrypted(kind int) {
 		case pw.Text != again.Text:
 			problem.SetText(lang.L("The two passwords differ."))
 			return
+		case u.busy():
+			// The dialog stays, with what was typed, for another press.
+			problem.SetText(describe(errBusy))
+			return
 		}
 		password := []byte(pw.Text)
 		pw.SetText("")
@@ -440,8 +450,14 @@ func (u *ui) exportEncrypted(kind int) {
 }
 
 // saveExport asks where to write data and writes it in the background.
+// data (for a plain export, every secret in the clear) is wiped once
+// written, or at once when the admin cancels.
 func (u *ui) saveExport(name string, data []byte) {
 	u.chooseSave(lang.L("Save the export"), name, func(uri fyne.URI) {
+		if uri == nil {
+			clear(data)
+			return
+		}
 		u.offUI(func() func() {
 			err := writeURI(uri, data)
 			clear(data)

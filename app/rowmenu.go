@@ -221,7 +221,8 @@ func (u *ui) remove(i int, label string) {
 // showQR shows account i as a QR code, to move it to a phone. The code holds
 // the secret, and the dialog says so.
 func (u *ui) showQR(i int) {
-	if u.vault == nil || i < 0 || i >= len(u.vault.Accounts()) {
+	// u.accounts, not the vault's: a save may hold the vault meanwhile.
+	if u.vault == nil || i < 0 || i >= len(u.accounts()) {
 		return
 	}
 	a := u.accounts()[i]

@@ -7,9 +7,12 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/deskauth/deskauth/vault"
+	"github.com/deskauth/deskauth/vault/transfer"
 )
 
 // Saves run off the UI thread (withVault): these tests hold them behind a
@@ -62,6 +65,20 @@ func (j *slowJobs) show() {
 	}
 }
 
+// ended waits until the next job's work is done and returns its outcome,
+// not yet shown: the moment between a save's end and its outcome reaching
+// the UI thread.
+func (j *slowJobs) ended() func() {
+	j.t.Helper()
+	select {
+	case f := <-j.results:
+		return f
+	case <-time.After(time.Minute): // a hang guard, not a timing assert
+		j.t.Fatal("no outcome from the background job")
+	}
+	return nil
+}
+
 // none checks that no outcome is waiting to be shown.
 func (j *slowJobs) none() {
 	j.t.Helper()
@@ -94,13 +111,16 @@ func (h *harness) usable(query string) {
 	h.t.Helper()
 	h.answers(query)
 	s := h.u.codes
-	if len(s.rows) > 0 {
-		test.Tap(s.rows[0])
+	if len(s.rows) > 1 {
+		h.u.move(s.rows[0].index, 1)
 		if !strings.Contains(s.status.Text, stillSavingEN) {
 			h.t.Errorf("a second action while saving: status %q", s.status.Text)
 		}
 	}
 }
+
+// copied is the clipboard as a row shows it, digits grouped.
+func (h *harness) copied() string { return groupDigits(h.clip()) }
 
 // answers checks that typing in the search box shows at once and the rows
 // redraw.
@@ -175,14 +195,14 @@ func TestHOTPCopyFailedSaveHandsOutNothing(t *testing.T) {
 	}
 }
 
-// Lock waits for a running save, and the code of a copy that ends after
-// the lock never reaches the clipboard.
-func TestLockWaitsForARunningSave(t *testing.T) {
+// The code of a copy whose save ends after the lock never reaches the
+// clipboard, and the save still runs to its end.
+func TestLockDuringASaveHandsOutNoCode(t *testing.T) {
 	h := newHarness(t, "")
 	h.withAccounts(hotpURI)
 	jobs := h.slowJobs()
 	test.Tap(h.u.codes.rows[0])
-	go jobs.open() // the save may finish only while lock waits
+	go jobs.open() // the save may end before the lock or after it
 	h.u.lockAndAsk()
 	jobs.show() // the copy's outcome and the unlock screen's, in either order
 	jobs.show()
@@ -507,21 +527,50 @@ func TestExportQROffTheUIThread(t *testing.T) {
 	}
 }
 
-// While a save holds the vault, screens that read it are refused in words.
-func TestSettingsRefusedWhileSaving(t *testing.T) {
+// While a save holds the vault, the settings screen (which reads it) opens
+// once the save is done, rather than being refused.
+func TestSettingsWaitForASave(t *testing.T) {
 	h := newHarness(t, "")
 	h.withAccounts(hotpURI)
 	jobs := h.slowJobs()
 	test.Tap(h.u.codes.rows[0])
 	h.u.showSettings()
-	if h.u.settings != nil || h.u.codes.status.Text != stillSavingEN {
+	if h.u.settings != nil || h.u.codes.status.Text != "Saving…" {
 		t.Errorf("settings while saving: shown %v, status %q", h.u.settings != nil, h.u.codes.status.Text)
 	}
 	jobs.open()
 	jobs.show()
-	h.u.showSettings()
-	if h.u.settings == nil {
-		t.Error("settings refused after the save")
+	if h.u.settings == nil || h.u.win.Content() != h.u.settings.root {
+		t.Fatal("settings not shown after the save")
+	}
+	if h.clip() != "755224" {
+		t.Errorf("clipboard = %q, want 755224", h.clip())
+	}
+}
+
+// An encrypted export asked for while a save holds the vault keeps its
+// dialog and the typed passwords, says why, and goes on at the next press.
+func TestEncryptedExportKeepsThePasswordsWhileSaving(t *testing.T) {
+	h := newHarness(t, "")
+	h.withAccounts(hotpURI, exampleURI)
+	path := h.saveTo(t, "backup.vault")
+	jobs := h.slowJobs()
+	test.Tap(h.u.codes.rows[0])
+	h.u.export(exportDeskAuth)
+	test.Type(h.u.dialogs.exportPassword, "backup pw")
+	test.Type(h.u.dialogs.exportAgain, "backup pw")
+	test.Tap(h.u.dialogs.exportSave)
+	if h.u.dialogs.exportPassword.Text != "backup pw" || h.u.dialogs.exportAgain.Text != "backup pw" {
+		t.Fatalf("while saving the typed passwords were dropped: %q, %q", h.u.dialogs.exportPassword.Text, h.u.dialogs.exportAgain.Text)
+	}
+	jobs.open()
+	jobs.show()
+	test.Tap(h.u.dialogs.exportSave)
+	jobs.show() // encrypted
+	jobs.show() // the save dialog answered
+	jobs.show() // written
+	if _, err := os.Stat(*path); err != nil {
+		t.Errorf("no backup written: %v (status %q)", err, h.u.codes.status.Text)
 	}
 }
 
@@ -587,9 +636,12 @@ func TestProtectionChangeHoldsTheVault(t *testing.T) {
 		t.Fatalf("while saving: apply disabled %v, status %q", s.apply.Disabled(), s.status.Text)
 	}
 	test.Type(s.timeSource, "n") // the window answers
-	h.u.copyCode(0)
-	if s.status.Text != stillSavingEN {
-		t.Errorf("a copy while saving: status %q", s.status.Text)
+	h.u.copyCode(0)              // a time-based code needs no save: it is copied at once
+	if want := wantCode(t, exampleURI); h.copied() != want {
+		t.Errorf("a copy while saving: clipboard %q, want %q (status %q)", h.clip(), want, s.status.Text)
+	}
+	if err := h.u.withVault(func(*vault.Vault) func() { return nil }); !errors.Is(err, errBusy) {
+		t.Errorf("another vault action while saving: %v, want errBusy", err)
 	}
 	jobs.open()
 	jobs.show()
@@ -643,5 +695,280 @@ func TestStartLooksForTheVaultOffTheUIThread(t *testing.T) {
 	jobs.show()
 	if h.u.setup == nil {
 		t.Fatal("no setup screen for a missing vault")
+	}
+}
+
+// A time-based code is copied at once while a save holds the vault: it
+// needs no save, so nothing refuses it.
+func TestTOTPCopyWhileSaving(t *testing.T) {
+	h := newHarness(t, "")
+	h.withAccounts(hotpURI, exampleURI)
+	jobs := h.slowJobs()
+	test.Tap(h.u.codes.rows[0]) // the HOTP copy saves its counter
+	test.Tap(h.u.codes.rows[1])
+	if want := wantCode(t, exampleURI); h.copied() != want {
+		t.Errorf("clipboard = %q while saving, want %q (status %q)", h.clip(), want, h.u.codes.status.Text)
+	}
+	if got := h.u.codes.status.Text; got != "Copied the code for Example (alice@example.com)" {
+		t.Errorf("status = %q", got)
+	}
+	h.u.trayMenu().Items[1].Action() // the tray's copy, likewise
+	if want := wantCode(t, exampleURI); h.copied() != want {
+		t.Errorf("the tray's copy while saving: clipboard %q", h.clip())
+	}
+	jobs.open()
+	jobs.show()
+	if h.clip() != "755224" {
+		t.Errorf("clipboard = %q after the HOTP save, want 755224", h.clip())
+	}
+	jobs.none()
+}
+
+// A save's outcome may wait on the UI thread's queue after the save itself
+// ended. Until it is shown, each row still draws and copies the account it
+// names, not whichever account the saved vault now has at its place.
+func TestRowsKeepTheirAccountUntilTheOutcomeShows(t *testing.T) {
+	h := newHarness(t, "")
+	h.withAccounts(exampleURI, eightDigitURI, hotpURI)
+	jobs := h.slowJobs()
+	h.u.move(0, 1) // saved: 管理コンソール, Example, Lab
+	jobs.open()
+	outcome := jobs.ended()
+	row := h.u.codes.rows[0]
+	test.Tap(row) // Example's row, as the window still shows it
+	h.u.refreshCodes()
+	want := wantCode(t, exampleURI)
+	if row.issuerText != "Example" || row.code.Text != want {
+		t.Errorf("row %q shows %q, want %q", row.issuerText, row.code.Text, want)
+	}
+	if h.copied() != want {
+		t.Errorf("tapping Example's row copied %q, want %q", h.clip(), want)
+	}
+	hotpRow := h.u.codes.rows[2]
+	test.Tap(hotpRow) // Lab's HOTP row: refused until the list is redrawn
+	if h.u.codes.status.Text != stillSavingEN || hotpRow.code.Text != "--- ---" {
+		t.Errorf("HOTP copy before the outcome: status %q, row %q", h.u.codes.status.Text, hotpRow.code.Text)
+	}
+	outcome()
+	jobs.none()
+	if h.u.codes.rows[1].issuerText != "Example" {
+		t.Errorf("after the outcome the second row is %q", h.u.codes.rows[1].issuerText)
+	}
+	for _, a := range h.reopen("pw").Accounts() {
+		if a.Counter != 0 {
+			t.Errorf("%s: counter %d, want 0 (no HOTP code was handed out)", a.Label(), a.Counter)
+		}
+	}
+}
+
+// Lock does not wait for a running save: the window locks at once, the
+// vault closes once the save ends, the save's code never reaches the
+// clipboard, and the vault then unlocks again.
+func TestLockDoesNotWaitForASave(t *testing.T) {
+	h := newHarness(t, "")
+	h.withAccounts(hotpURI)
+	jobs := h.slowJobs()
+	test.Tap(h.u.codes.rows[0])
+	locked := make(chan struct{})
+	go func() { h.u.lockAndAsk(); close(locked) }() // this goroutine plays the UI thread meanwhile
+	select {
+	case <-locked:
+	case <-time.After(time.Minute): // a hang guard, not a timing assert
+		jobs.open()
+		<-locked
+		t.Fatal("lock waited for the save to end")
+	}
+	if h.u.vault != nil || h.u.codes != nil || h.u.job != nil {
+		t.Fatalf("after lock: vault open %v, codes shown %v, job held %v", h.u.vault != nil, h.u.codes != nil, h.u.job != nil)
+	}
+	jobs.open()
+	jobs.show() // the copy's outcome and the unlock screen's, in either order
+	jobs.show()
+	if h.clip() != "" || h.u.unlock == nil {
+		t.Fatalf("after the save: clipboard %q, unlock screen %v", h.clip(), h.u.unlock != nil)
+	}
+	test.Type(h.u.unlock.password, "pw")
+	test.Tap(h.u.unlock.open)
+	jobs.show()
+	if h.u.vault == nil {
+		t.Fatalf("the vault did not open again: %q", h.u.unlock.status.Text)
+	}
+	if got := h.u.vault.Accounts()[0].Counter; got != 1 {
+		t.Errorf("counter = %d, want 1 (the save ran to its end)", got)
+	}
+}
+
+// Quit lets a running save end before the app does.
+func TestQuitWaitsForASave(t *testing.T) {
+	h := newHarness(t, "")
+	h.withAccounts(hotpURI)
+	jobs := h.slowJobs()
+	test.Tap(h.u.codes.rows[0])
+	quit := make(chan struct{})
+	go func() { h.u.quit(); close(quit) }()
+	select {
+	case <-quit:
+		t.Fatal("quit returned before the save ended")
+	default:
+	}
+	jobs.open()
+	<-quit
+	if got := h.reopen("pw").Accounts()[0].Counter; got != 1 {
+		t.Errorf("saved counter = %d, want 1", got)
+	}
+}
+
+// A protection change or a time source whose save fails after the admin
+// left the settings screen is said on the screen they are on, never
+// dropped; a protection change that succeeds is said too.
+func TestSettingsOutcomeSaidAfterLeaving(t *testing.T) {
+	for _, c := range []struct{ lang, want string }{{"en", changedOnDiskEN}, {"ja", changedOnDiskJA}} {
+		t.Run(c.lang, func(t *testing.T) {
+			h := newHarness(t, c.lang)
+			h.withAccounts(exampleURI)
+			h.u.showSettings()
+			s := h.u.settings
+			jobs := h.slowJobs()
+			h.breakSaves()
+			s.protect.SetSelected(h.u.protectionOptions()[protectOS])
+			test.Tap(s.apply)
+			h.u.settings = nil
+			h.u.showCodes() // Back
+			jobs.open()
+			jobs.show()
+			if got := unbroken(h.u.codes.status.Text); got != c.want {
+				t.Errorf("failed protection change, said %q, want %q", got, c.want)
+			}
+			if pw, os := h.u.vault.Protection(); !pw || os {
+				t.Errorf("protection = password %v, os %v; want unchanged", pw, os)
+			}
+
+			h.u.codes.status.SetText("")
+			h.u.showSettings()
+			s = h.u.settings
+			s.timeSource.SetText("ntp://time.example")
+			test.Tap(s.saveTime)
+			h.u.settings = nil
+			h.u.showCodes()
+			jobs.show()
+			if got := unbroken(h.u.codes.status.Text); got != c.want {
+				t.Errorf("failed time source save, said %q, want %q", got, c.want)
+			}
+		})
+	}
+}
+
+// A protection change that succeeds after the admin left the screen says
+// so, and still offers the recovery backup for an OS-only vault.
+func TestProtectionChangeSaidAfterLeaving(t *testing.T) {
+	h := newHarness(t, "")
+	h.withAccounts(exampleURI)
+	h.u.showSettings()
+	s := h.u.settings
+	jobs := h.slowJobs()
+	s.protect.SetSelected(h.u.protectionOptions()[protectOS])
+	test.Tap(s.apply)
+	h.u.settings = nil
+	h.u.showCodes()
+	jobs.open()
+	jobs.show()
+	if got := h.u.codes.status.Text; got != "The protection is changed." {
+		t.Errorf("status = %q", got)
+	}
+	if pw, os := h.u.vault.Protection(); pw || !os {
+		t.Errorf("protection = password %v, os %v", pw, os)
+	}
+	test.Tap(findIn(t, h.topDialog(t), "Later")) // the recovery backup offer
+}
+
+// An export's bytes (a plain export holds every secret in the clear) are
+// wiped when the admin cancels the save dialog, not left for the garbage
+// collector; and, as before, once written.
+func TestExportDataWipedWhenCancelled(t *testing.T) {
+	h := newHarness(t, "")
+	h.withAccounts(exampleURI)
+	h.u.deps.saveFile = func(string, string) (string, error) { return "", nil } // cancelled
+	data := []byte("otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXP\n")
+	h.u.saveExport("otpauth.txt", data)
+	if strings.Trim(string(data), "\x00") != "" {
+		t.Errorf("after a cancelled save the export still holds %q", data)
+	}
+	path := h.saveTo(t, "otpauth.txt")
+	data = []byte("otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXP\n")
+	want := string(data)
+	h.u.saveExport("otpauth.txt", data)
+	if got, err := os.ReadFile(*path); err != nil || string(got) != want {
+		t.Errorf("written: %q, %v", got, err)
+	}
+	if strings.Trim(string(data), "\x00") != "" {
+		t.Errorf("after the save the export still holds %q", data)
+	}
+}
+
+// An import whose file is read while a save holds the vault waits for the
+// save without holding up the window (planning reads the vault), then
+// shows its preview.
+func TestImportPreviewWaitsForASaveWithoutBlocking(t *testing.T) {
+	h := newHarness(t, "")
+	h.withAccounts(hotpURI)
+	res, err := transfer.ParseText(exampleURI+"\n"+eightDigitURI, transfer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobs := h.slowJobs()
+	test.Tap(h.u.codes.rows[0]) // the HOTP copy saves its counter
+	shown := make(chan struct{})
+	go func() { h.u.showImportPreview(res); close(shown) }() // this goroutine plays the UI thread meanwhile
+	select {
+	case <-shown:
+	case <-time.After(time.Minute): // a hang guard, not a timing assert
+		jobs.open()
+		<-shown
+		t.Fatal("the import preview held the UI thread until the save ended")
+	}
+	if h.u.imp != nil || h.u.codes.status.Text != "Saving…" {
+		t.Fatalf("while saving: preview %v, status %q", h.u.imp != nil, h.u.codes.status.Text)
+	}
+	h.answers("Lab")
+	jobs.open()
+	jobs.show()
+	if h.u.imp == nil || len(h.u.imp.plan) != 2 {
+		t.Fatal("no import preview after the save")
+	}
+	if h.clip() != "755224" {
+		t.Errorf("clipboard = %q, want 755224", h.clip())
+	}
+	test.Tap(h.u.imp.confirm)
+	jobs.show()
+	if n := len(h.reopen("pw").Accounts()); n != 3 {
+		t.Errorf("saved %d accounts, want 3", n)
+	}
+}
+
+// Show QR code works from the rows as shown while a save changes the
+// vault's accounts on another goroutine: it reads the copy the rows draw
+// from, never the vault (under -race, reading the vault here is a data
+// race), and shows the account the admin chose.
+func TestShowQRWhileASaveRemovesAnAccount(t *testing.T) {
+	h := newHarness(t, "")
+	h.withAccounts(exampleURI, hotpURI)
+	jobs := h.slowJobs()
+	h.u.askRemove(0)
+	h.u.removing.Confirm()
+	jobs.open() // the removal runs while the QR code is asked for
+	menuItem(t, h.u.rowMenu(1), "Show QR code…").Action()
+	jobs.show() // the removal's outcome and the QR code's, in either order
+	jobs.show()
+	if h.u.showingQR == nil {
+		t.Fatal("no QR dialog")
+	}
+	found := false
+	walk(h.topDialog(t), func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && l.Text == "Lab (rack)" {
+			found = true
+		}
+	})
+	if !found {
+		t.Error("the QR dialog does not name Lab (rack)")
 	}
 }

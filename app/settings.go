@@ -83,8 +83,11 @@ func (u *ui) showSettings() {
 	if u.vault == nil {
 		return
 	}
-	if u.busy() { // the screen reads the vault's protection and settings
-		u.say(describe(errBusy))
+	if u.busy() {
+		// The screen reads the vault's protection and settings: it opens
+		// once the save that holds the vault is done.
+		u.say(lang.L("Saving…"))
+		u.afterJob(u.showSettings)
 		return
 	}
 	s := &settingsScreen{}
@@ -156,9 +159,14 @@ func (u *ui) showSettings() {
 		u.prefs.SetTheme(t)
 		u.applyTheme(t)
 	}
-	s.startMinimised = widget.NewCheck(lang.L("Start minimised"), nil)
-	s.startMinimised.SetChecked(u.prefs.StartMinimised())
-	s.startMinimised.OnChanged = func(on bool) { u.prefs.SetStartMinimised(on) }
+	// Start minimised keeps the window hidden only where the tray can
+	// bring it back (showAtStart); without a tray the choice does nothing,
+	// so it is not offered.
+	if u.tray != nil {
+		s.startMinimised = widget.NewCheck(lang.L("Start minimised"), nil)
+		s.startMinimised.SetChecked(u.prefs.StartMinimised())
+		s.startMinimised.OnChanged = func(on bool) { u.prefs.SetStartMinimised(on) }
+	}
 	s.hideCodes = widget.NewCheck(lang.L("Hide codes until clicked"), nil)
 	s.hideCodes.SetChecked(u.prefs.HideCodes())
 	s.hideCodes.OnChanged = func(on bool) { u.prefs.SetHideCodes(on) }
@@ -168,8 +176,12 @@ func (u *ui) showSettings() {
 		widget.NewLabel(lang.L("Clear copied codes after")), s.clipboardClear,
 		widget.NewLabel(lang.L("Language")), s.language,
 		widget.NewLabel(lang.L("Theme")), s.theme,
-		s.startMinimised, s.hideCodes, screenShareHint,
 	)
+	if s.startMinimised != nil {
+		window.Add(s.startMinimised)
+	}
+	window.Add(s.hideCodes)
+	window.Add(screenShareHint)
 	if a := u.deps.autostart; a != nil {
 		// Off until the system says whether it is on (a file or a
 		// registry key, read off the UI thread).
@@ -265,6 +277,16 @@ func (u *ui) applyProtection() {
 		debug.FreeOSMemory()
 		return func() {
 			if u.settings != s {
+				// The admin left the screen meanwhile: the outcome is
+				// said wherever they are, never dropped.
+				if err != nil {
+					u.say(describe(err))
+					return
+				}
+				u.say(lang.L("The protection is changed."))
+				if choice == protectOS {
+					u.offerRecoveryBackup()
+				}
 				return
 			}
 			s.apply.Enable()
@@ -312,6 +334,9 @@ func (u *ui) setStartAtLogin(on bool) {
 		}
 		return func() {
 			if u.settings != s {
+				if err != nil {
+					u.say(describe(err)) // said wherever the admin is now
+				}
 				return
 			}
 			s.startAtLogin.Enable()
@@ -394,6 +419,9 @@ func (u *ui) saveTimeSource() {
 				u.clock = newClock(u.deps.now, text)
 			}
 			if u.settings != s {
+				if err != nil {
+					u.say(describe(err)) // said wherever the admin is now
+				}
 				return
 			}
 			s.saveTime.Enable()

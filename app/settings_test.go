@@ -122,11 +122,13 @@ func TestSettingsWindowPreferences(t *testing.T) {
 	}
 	s.autoLock.SetSelected("Never")
 	s.clipboardClear.SetSelected("10 s")
-	s.startMinimised.SetChecked(true)
 	s.hideCodes.SetChecked(true)
 	p := h.u.prefs
-	if p.AutoLock() != 0 || p.ClipboardClear() != 10*time.Second || !p.StartMinimised() || !p.HideCodes() {
-		t.Errorf("prefs: %v %v %v %v", p.AutoLock(), p.ClipboardClear(), p.StartMinimised(), p.HideCodes())
+	if p.AutoLock() != 0 || p.ClipboardClear() != 10*time.Second || !p.HideCodes() {
+		t.Errorf("prefs: %v %v %v", p.AutoLock(), p.ClipboardClear(), p.HideCodes())
+	}
+	if s.startMinimised != nil {
+		t.Error("start minimised offered without a tray to come back from")
 	}
 	if s.startAtLogin != nil {
 		t.Error("start at login shown without an autostarter")

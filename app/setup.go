@@ -349,7 +349,11 @@ func (u *ui) openWith(password string, passwordOnly bool) {
 	s.open.Disable()
 	s.status.SetText(lang.L("Unlocking…"))
 	pw := []byte(password)
+	closing := u.closing // the vault locked during a save still holds the file
 	u.offUI(func() func() {
+		if closing != nil {
+			<-closing
+		}
 		unl := vault.Unlocker{PasswordOnly: passwordOnly, Password: func() ([]byte, error) {
 			if len(pw) == 0 {
 				return nil, vault.ErrPasswordRequired

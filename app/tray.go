@@ -98,8 +98,11 @@ func (u *ui) closeWindow() {
 	d.Show()
 }
 
-// quit locks (which clears a code we left on the clipboard) and ends the app.
+// quit locks (which clears a code we left on the clipboard) and ends the app,
+// once a save still running has ended.
 func (u *ui) quit() {
+	u.win.Hide()
 	u.lock()
+	u.waitClosed()
 	u.app.Quit()
 }

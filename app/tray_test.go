@@ -146,6 +146,12 @@ func TestStartMinimisedToTheTray(t *testing.T) {
 			if c.tray && (app.menu == nil || app.menu.Items[0].Label != "Copy code: Example (alice@example.com)") {
 				t.Errorf("tray menu = %v", app.menu)
 			}
+			u.showSettings()
+			if offered := u.settings.startMinimised != nil; offered != c.tray {
+				t.Errorf("start minimised offered = %v, want %v (only with a tray)", offered, c.tray)
+			} else if offered && u.settings.startMinimised.Checked != c.minimised {
+				t.Errorf("start minimised shown as %v, stored %v", u.settings.startMinimised.Checked, c.minimised)
+			}
 			if c.hidden {
 				u.showWindow() // the tray's Show DeskAuth
 				if !app.windows[0].visible {
