@@ -26,17 +26,25 @@
 //     modules from 1.25x-1.75x desktop scaling);
 //  4. for images up to 2 megapixels, the plane turned a quarter;
 //  5. the photo passes (decode_photo.go), for pictures of printed codes and
-//     recompressed screenshots: other thresholds (Otsu's global one, a
-//     local mean), the plane smoothed, averaged down or enlarged, codes
-//     that fail resampled on a grid corrected by their timing patterns
-//     (decode_mesh.go), and trios the detector gave up on sized by
-//     counting their timing patterns.
+//     recompressed screenshots, skipped on a page tiled with finder
+//     look-alikes: other thresholds (Otsu's global one, a local mean), the
+//     plane smoothed, sharpened, averaged down or enlarged, and all of it
+//     again on the negative (a light code on a dark screen or sheet). A
+//     code the detector finds but that does not decode is sampled again:
+//     from its three finders alone, on a grid that follows its own module
+//     edges and alignment patterns where the paper bends, through the
+//     perspective its finders' outlines fix when it was shot at a slant
+//     (decode_geom.go), and with its modules read from the grey plane
+//     with levels fitted to its known modules and the blur between
+//     modules undone (decode_grey.go). Trios the detector gave up on are
+//     sized by counting their timing patterns (decode_mesh.go).
 //
 // Work is bounded whatever the picture (DecodeContext): images over
 // MaxImagePixels are refused, a plane crowded with finder-pattern
 // look-alikes is searched only for trios joined by a timing pattern
 // (finders.go), a budget caps the candidate codes sampled, and the
-// context is checked between passes and in the long loops.
+// context is checked between passes and in the long loops; a cancel
+// returns at once, and the image is not read after DecodeContext returns.
 //
 // What a payload means (an otpauth:// account, an export, something else)
 // is the vault package's business: see vault.ReadPayloads.
