@@ -42,6 +42,7 @@ import (
 type sceneCase struct {
 	category, name string
 	wants          []string
+	recipe         string                 // the parameters, for a reader of a miss
 	build          func(dir string) error // writes dir/name
 }
 
@@ -311,6 +312,47 @@ func (g *sceneGen) remote() sceneRecipe {
 	return r
 }
 
+// String says what the recipe makes, in a line: the codes (version, level,
+// quiet zone, dots), the module size in the frame, and the distortions.
+func (r sceneRecipe) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%dx%d", r.fw*max(1, r.upscale), r.fh*max(1, r.upscale))
+	for _, c := range r.codes {
+		fmt.Fprintf(&b, " v%d-%s q%d", c.version, c.level, c.quiet)
+		if c.dots > 0 {
+			fmt.Fprintf(&b, " dots%.2f", c.dots)
+		}
+		if c.fg.Y > c.bg.Y {
+			b.WriteString(" light-on-dark")
+		} else if int(c.bg.Y)-int(c.fg.Y) < 0xc0 {
+			fmt.Fprintf(&b, " ink%d/paper%d", c.fg.Y, c.bg.Y)
+		}
+	}
+	// The module is capped by the frame in build; this is the asked size.
+	fmt.Fprintf(&b, " module<=%.1fpx", r.module*float64(max(1, r.upscale)))
+	if r.remote {
+		fmt.Fprintf(&b, " remote scale%.2f", r.scale)
+	} else {
+		fmt.Fprintf(&b, " rot%.0f tilt%.2f light%.2f vignette%.2f blur%.2fmod noise%.2f", r.rot, r.tilt, r.light, r.vignette, r.blur, r.noise)
+	}
+	if r.motion > 0 {
+		fmt.Fprintf(&b, " motion%.2fmod", r.motion)
+	}
+	for _, f := range []struct {
+		on   bool
+		name string
+	}{{r.flop, "flop"}, {r.bezel, "bezel"}, {r.grid > 0, "grid"}, {r.glare > 0, "glare"}, {r.damage > 0, "damage"}} {
+		if f.on {
+			b.WriteString(" " + f.name)
+		}
+	}
+	if r.damage > 0 {
+		fmt.Fprintf(&b, "%d", r.damage)
+	}
+	fmt.Fprintf(&b, " q%d", r.quality)
+	return b.String()
+}
+
 // sceneSet makes the cases (without building them).
 func sceneSet() []sceneCase {
 	g := &sceneGen{rng: rand.New(rand.NewPCG(137, 2026))}
@@ -332,7 +374,7 @@ func sceneSet() []sceneCase {
 			for _, c := range r.codes {
 				wants = append(wants, c.text)
 			}
-			cases = append(cases, sceneCase{cat.name, name, wants, func(dir string) error {
+			cases = append(cases, sceneCase{cat.name, name, wants, r.String(), func(dir string) error {
 				return r.build(dir, name, rs, seed)
 			}})
 		}
@@ -790,8 +832,9 @@ func keepScenes(t testing.TB, dir string, cases []sceneCase) {
 	if err := os.MkdirAll(dst, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	var list strings.Builder
+	var list, recipes strings.Builder
 	for _, c := range cases {
+		fmt.Fprintf(&recipes, "%s\t%s\n", c.name, c.recipe)
 		if err := copyFile(filepath.Join(dir, c.name), filepath.Join(dst, c.name)); err != nil {
 			t.Fatal(err)
 		}
@@ -800,6 +843,9 @@ func keepScenes(t testing.TB, dir string, cases []sceneCase) {
 		}
 	}
 	if err := os.WriteFile(filepath.Join(dst, "list.tsv"), []byte(list.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dst, "recipes.tsv"), []byte(recipes.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("kept the set in %s", dst)
