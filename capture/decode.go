@@ -217,10 +217,13 @@ func decodeImage(s *scan) []Code {
 		s.rotatedH = 0
 		putBuf(rot.pix)
 	}
-	if len(s.codes) == 0 && !s.stopped() && !s.flooded {
-		// (An image tiled with finder look-alikes is a page, not a
-		// photo: its codes were looked for between the look-alikes, and
-		// a dozen more planes of them would only cost time.)
+	if s.flooded {
+		// An image tiled with finder look-alikes is a page, not a photo:
+		// its codes were looked for between the look-alikes, and a few
+		// dozen more planes of them would only cost time.
+		return s.codes
+	}
+	if len(s.codes) == 0 && !s.stopped() {
 		s.photoPasses(full)
 	}
 	if len(s.codes) == 0 && !s.stopped() {
