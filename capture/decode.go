@@ -226,23 +226,7 @@ func decodeImage(s *scan) []Code {
 	if len(s.codes) == 0 && !s.stopped() {
 		s.photoPasses(full)
 	}
-	if len(s.codes) == 0 && !s.stopped() {
-		// A photo of a light code on a dark screen or sheet: the photo
-		// passes read dark modules, so they read its negative.
-		neg := negative(full)
-		s.photoPasses(neg)
-		putBuf(neg.pix)
-	}
 	return s.codes
-}
-
-// negative returns g with light and dark swapped, in a pooled buffer.
-func negative(g gray) gray {
-	pix := getBuf(len(g.pix))
-	for i, v := range g.pix {
-		pix[i] = 255 - v
-	}
-	return gray{pix, g.w, g.h}
 }
 
 // maxRotatedPixels bounds the images that get the quarter-turn pass: photos

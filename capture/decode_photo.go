@@ -42,7 +42,8 @@ const fineMaxPixels = 1_000_000
 const photoMaxPixels = 2_200_000
 
 // photoPasses runs the photo passes over the full-resolution plane of the
-// image until one finds a code.
+// image until one finds a code: on the plane, then on its negative (a
+// light code on a dark screen or sheet: the passes read dark modules).
 func (s *scan) photoPasses(full gray) {
 	f := 1
 	for (full.w/f)*(full.h/f) > photoMaxPixels {
@@ -55,20 +56,49 @@ func (s *scan) photoPasses(full gray) {
 	}
 	s.off, s.rotatedH = image.Point{}, 0
 	s.photo = true
-	defer func() { s.photo, s.mul, s.div = false, 1, 1 }()
-	s.inverted = false
-	if s.photoScales(base, f) || s.stopped() {
-		return
+	defer func() { s.photo, s.inverted, s.mul, s.div = false, false, 1, 1 }()
+	for _, inverted := range []bool{false, true} {
+		plane := base
+		if inverted {
+			plane = negative(base)
+			defer putBuf(plane.pix)
+		}
+		s.inverted = inverted
+		if s.photoScales(plane, f) || s.stopped() {
+			return
+		}
+		if f > 2 && full.w*full.h <= fullReadMaxPixels {
+			// A phone's photo: reduced f times, the modules of a small
+			// code in it are lost. Read the full plane as well, smoothed
+			// against the sensor's noise.
+			sm := boxBlur3(full)
+			if inverted {
+				neg := negative(sm)
+				putBuf(sm.pix)
+				sm = neg
+			}
+			s.mul, s.div = 1, 1
+			found := s.photoSearch(sm, localMeanMatrix(sm, max(16, min(sm.w, sm.h)/16)))
+			putBuf(sm.pix)
+			if found || s.stopped() {
+				return
+			}
+		}
 	}
-	if f > 2 {
-		// A phone's photo: reduced f times, the modules of a small code
-		// in it are lost. Read the full plane as well, smoothed against
-		// the sensor's noise.
-		sm := boxBlur3(full)
-		s.mul, s.div = 1, 1
-		s.photoSearch(sm, localMeanMatrix(sm, max(16, min(sm.w, sm.h)/16)))
-		putBuf(sm.pix)
+}
+
+// fullReadMaxPixels bounds the large photos whose full plane the photo
+// passes also read: a 12-megapixel phone photo, not a 40-megapixel one,
+// which would need some 200 MB more for it.
+const fullReadMaxPixels = 16_000_000
+
+// negative returns g with light and dark swapped, in a pooled buffer.
+func negative(g gray) gray {
+	pix := getBuf(len(g.pix))
+	for i, v := range g.pix {
+		pix[i] = 255 - v
 	}
+	return gray{pix, g.w, g.h}
 }
 
 // photoScales runs the photo passes over base, the image's plane reduced

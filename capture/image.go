@@ -24,9 +24,9 @@ import (
 // side are 25 megapixels (11520×2160) and a 50-megapixel camera photo is
 // rare; anything past these is not a screenshot, and decoding it could take
 // gigabytes before Decode saw a pixel. Decoding the largest accepted image
-// (40 megapixels, RGBA) needs 160 MB for the image and at most about 95 MB
+// (40 megapixels, RGBA) needs 160 MB for the image and at most about 115 MB
 // more inside Decode (BenchmarkDecodeMaxPixels reports it as B/op);
-// `deskauth-cli scan --image` peaks at about 270 MB (RSS) on such a PNG.
+// `deskauth-cli scan --image` peaks at about 280 MB (RSS) on such a PNG.
 const (
 	MaxImagePixels = 40_000_000
 	MaxImageSide   = 32_768
