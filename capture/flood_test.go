@@ -236,6 +236,29 @@ func cancelAfter(img image.Image, wait time.Duration) time.Duration {
 	return max((<-done).Sub(at), 0)
 }
 
+// TestDecodeMaxPixelsMemory holds Decode's own allocations on the largest
+// image it accepts (a 40 MP page with no code, where every pass runs) to
+// the figure the package documents (MaxImagePixels): about 115 MB, here
+// with a margin. A new pass that copies the whole plane again shows here.
+func TestDecodeMaxPixelsMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("decodes a 40-megapixel image")
+	}
+	img := busyPage(8000, 5000, 5, lightTheme)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	if _, err := Decode(img); !errors.Is(err, ErrNoQR) {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	if mb := (after.TotalAlloc - before.TotalAlloc) >> 20; mb > 160 {
+		t.Errorf("Decode allocated %d MB on a 40 MP page, documented about 115", mb)
+	} else {
+		t.Logf("Decode allocated %d MB", mb)
+	}
+}
+
 // BenchmarkDecodeMaxPixels decodes the largest image Decode accepts, a
 // 40 MP page (8000×5000) with no code, where every pass runs: B/op is the
 // memory Decode allocates on top of the 160 MB image.
