@@ -115,6 +115,11 @@ func findCentres(ctx context.Context, m *gozxing.BitMatrix, step int) *centres {
 // direction must still show the 1:1:3:1:1 rings on its own.
 func findCentresIn(ctx context.Context, m *gozxing.BitMatrix, step int, tilted bool) *centres {
 	w, h := m.GetWidth(), m.GetHeight()
+	if tilted && w*h <= fineScan {
+		// A small photo holds small patterns: a slanted one may cross
+		// only a line or two cleanly.
+		step = 1
+	}
 	cs := newCentres(w, h)
 	fpf := detector.NewFinderPatternFinder(m, nil)
 	row := gozxing.NewBitArray(w)
@@ -126,14 +131,19 @@ func findCentresIn(ctx context.Context, m *gozxing.BitMatrix, step int, tilted b
 		if math.IsNaN(ci) && tilted {
 			ci = crossTilted(m, int(cj), i, st[2], total)
 		}
-		if math.IsNaN(ci) {
+		if !math.IsNaN(ci) {
+			cj = fpf.CrossCheckHorizontal(int(cj), int(ci), st[2], total)
+		}
+		if !math.IsNaN(ci) && !math.IsNaN(cj) {
+			cs.add(cj, ci, float64(total)/7)
 			return
 		}
-		cj = fpf.CrossCheckHorizontal(int(cj), int(ci), st[2], total)
-		if math.IsNaN(cj) {
-			return
+		if tilted {
+			x := int(detector.FinderPatternFinder_centerFromEnd(st[:], j))
+			if x, y, size, ok := concentric(m, x, i, float64(total)/7); ok {
+				cs.add(x, y, size)
+			}
 		}
-		cs.add(cj, ci, float64(total)/7)
 	}
 	for i := step - 1; i < h; i += step {
 		if i%64 == step-1 && ctx.Err() != nil {
@@ -170,7 +180,59 @@ func findCentresIn(ctx context.Context, m *gozxing.BitMatrix, step int, tilted b
 			hit(i, w)
 		}
 	}
+	if tilted {
+		scanColumns(ctx, m, step, cs)
+	}
 	return cs
+}
+
+// scanColumns scans every step-th column of m for a finder pattern's runs
+// and adds the patterns concentric confirms to cs: a pattern squeezed
+// sideways by a slant shows its rings more clearly down a column than
+// along a row.
+func scanColumns(ctx context.Context, m *gozxing.BitMatrix, step int, cs *centres) {
+	w, h := m.GetWidth(), m.GetHeight()
+	var st [5]int
+	hit := func(x, end int) {
+		total := st[0] + st[1] + st[2] + st[3] + st[4]
+		y := int(detector.FinderPatternFinder_centerFromEnd(st[:], end))
+		if cx, cy, size, ok := concentric(m, x, y, float64(total)/7); ok {
+			cs.add(cx, cy, size)
+		}
+	}
+	for x := step - 1; x < w; x += step {
+		if x%64 == step-1 && ctx.Err() != nil {
+			return
+		}
+		st = [5]int{}
+		state := 0
+		for y := 0; y < h; y++ {
+			if m.Get(x, y) {
+				if state&1 == 1 {
+					state++
+				}
+				st[state]++
+				continue
+			}
+			if state&1 == 1 {
+				st[state]++
+				continue
+			}
+			if state < 4 {
+				state++
+				st[state]++
+				continue
+			}
+			if detector.FinderPatternFinder_foundPatternCross(st[:]) {
+				hit(x, y)
+			}
+			st = [5]int{st[2], st[3], st[4], 1, 0}
+			state = 3
+		}
+		if state == 4 && detector.FinderPatternFinder_foundPatternCross(st[:]) {
+			hit(x, h)
+		}
+	}
 }
 
 // link is a pair of centres joined by a timing pattern; side (+1 or -1)
@@ -355,4 +417,168 @@ func crossTilted(m *gozxing.BitMatrix, x, y, maxCount, total int) float64 {
 		return math.NaN()
 	}
 	return float64(i-st[4]-st[3]) - float64(st[2])/2
+}
+
+// A finder pattern photographed at a slant is no longer a square: a steep
+// angle squeezes it to a narrow parallelogram or a kite, and one near the
+// camera looks larger than the others. But locally a slant is an affine
+// map, and an affine map keeps the ratios along any straight line: every
+// line through the centre of the three nested squares crosses them
+// 1:1:3:1:1, each line at its own scale. So a pattern is confirmed by
+// counting its runs along four lines through the candidate centre (the
+// row, the column and both diagonals), each judged on its own module
+// size, with the lengths of the four allowed to differ as much as a steep
+// slant makes them. The row scan that finds candidates misses a pattern
+// squeezed sideways to a pixel or two a module, so the photo passes scan
+// the columns too.
+
+// maxSquash is how much longer the longest of a slanted pattern's four
+// crossings may be than the shortest.
+const maxSquash = 5
+
+// fineScan is the largest plane (in pixels) whose every row and column
+// the photo passes scan for finder patterns.
+const fineScan = 1 << 20
+
+// runsThrough counts the runs of a finder pattern along the line through
+// (x, y) in steps of (dx, dy): the dark run holding (x, y), the light and
+// dark runs each way. Each outer run stops at limit steps. It returns the
+// five runs and the middle run's centre as an offset in steps from (x, y);
+// ok is false when a run is missing or over limit.
+func runsThrough(m *gozxing.BitMatrix, x, y, dx, dy, limit int) (st [5]int, mid float64, ok bool) {
+	w, h := m.GetWidth(), m.GetHeight()
+	in := func(k int) bool {
+		px, py := x+k*dx, y+k*dy
+		return px >= 0 && py >= 0 && px < w && py < h
+	}
+	dark := func(k int) bool { return m.Get(x+k*dx, y+k*dy) }
+	if !in(0) || !dark(0) {
+		return st, 0, false
+	}
+	// Back: the middle run, light, dark.
+	k := 0
+	for ; in(k) && dark(k); k-- {
+		st[2]++
+		if st[2] > 3*limit {
+			return st, 0, false
+		}
+	}
+	for ; in(k) && !dark(k) && st[1] <= limit; k-- {
+		st[1]++
+	}
+	for ; in(k) && dark(k) && st[0] <= limit; k-- {
+		st[0]++
+	}
+	back := st[2]
+	// Forward.
+	k = 1
+	for ; in(k) && dark(k); k++ {
+		st[2]++
+		if st[2] > 3*limit {
+			return st, 0, false
+		}
+	}
+	fwd := st[2] - back
+	for ; in(k) && !dark(k) && st[3] <= limit; k++ {
+		st[3]++
+	}
+	for ; in(k) && dark(k) && st[4] <= limit; k++ {
+		st[4]++
+	}
+	for i, n := range st {
+		if n == 0 || (i != 2 && n > limit) {
+			return st, 0, false
+		}
+	}
+	// The middle run spans steps -back+1 … fwd.
+	return st, float64(fwd-back+1) / 2, true
+}
+
+// finderRatios says whether runs st are 1:1:3:1:1 on their own scale,
+// each run within tol modules (and half a pixel, for runs of a pixel or
+// two) of its share.
+func finderRatios(st [5]int, tol float64) bool {
+	total := st[0] + st[1] + st[2] + st[3] + st[4]
+	if total < 7 {
+		return false
+	}
+	module := float64(total) / 7
+	slack := tol*module + 0.5
+	for i, n := range st {
+		want := module
+		if i == 2 {
+			want = 3 * module
+			if math.Abs(float64(n)-want) > 3*tol*module+0.5 {
+				return false
+			}
+			continue
+		}
+		if math.Abs(float64(n)-want) > slack {
+			return false
+		}
+	}
+	return true
+}
+
+// concentric confirms a finder pattern around (x, y), a pixel of its dark
+// core, with modules of about size pixels along the line it was found
+// on: its runs along the row and the column (which also centre it) and
+// along both diagonals. It returns the centre and a module size (the mean
+// of the shortest and longest crossing, over seven).
+func concentric(m *gozxing.BitMatrix, x, y int, size float64) (cx, cy, module float64, ok bool) {
+	limit := int(math.Ceil(maxSquash*size*1.5)) + 2
+	// along counts the runs along (dx, dy) through (x, y), or failing
+	// that through the pixel to either side: in a pattern of a pixel or
+	// two a module, one bad pixel breaks a ring on one line only.
+	along := func(x, y, dx, dy int, tol float64) (st [5]int, mid float64, off int, ok bool) {
+		for _, off = range [3]int{0, 1, -1} {
+			st, mid, ok = runsThrough(m, x+off*dy, y+off*dx, dx, dy, limit)
+			if ok && finderRatios(st, tol) {
+				return st, mid, off, true
+			}
+		}
+		return st, 0, 0, false
+	}
+	fx, fy := float64(x), float64(y)
+	// Centre along the row, then the column, then the row again.
+	_, mid, _, ok := along(x, y, 1, 0, 0.5)
+	if !ok {
+		return 0, 0, 0, false
+	}
+	fx += mid
+	_, mid, _, ok = along(int(fx), y, 0, 1, 0.5)
+	if !ok {
+		return 0, 0, 0, false
+	}
+	fy += mid
+	st, mid, off, ok := along(int(fx), int(fy), 1, 0, 0.5)
+	if !ok {
+		return 0, 0, 0, false
+	}
+	fx = math.Floor(fx) + mid + 0.5
+	lo, hi := math.Inf(1), 0.0
+	note := func(st [5]int, step float64) {
+		l := float64(st[0]+st[1]+st[2]+st[3]+st[4]) * step
+		lo, hi = math.Min(lo, l), math.Max(hi, l)
+	}
+	note(st, 1)
+	st, mid, off2, ok := along(int(fx), int(fy), 0, 1, 0.5)
+	if !ok || (off != 0 && off2 != 0) {
+		return 0, 0, 0, false
+	}
+	fy = math.Floor(fy) + mid + 0.5
+	note(st, 1)
+	// The diagonals, a little more loosely: their runs are cut at a
+	// slant by the pixel grid.
+	for _, d := range [2][2]int{{1, 1}, {1, -1}} {
+		st, _, _, ok := along(int(fx), int(fy), d[0], d[1], 0.75)
+		if !ok {
+			return 0, 0, 0, false
+		}
+		note(st, math.Sqrt2)
+	}
+	if hi > maxSquash*lo {
+		return 0, 0, 0, false
+	}
+	return fx, fy, (lo + hi) / 14, true
 }
