@@ -149,6 +149,10 @@ func findCentresIn(ctx context.Context, m *gozxing.BitMatrix, step int, tilted b
 		if i%64 == step-1 && ctx.Err() != nil {
 			return cs
 		}
+		if tilted && len(cs.list) > fewCentres {
+			// The photo passes leave a plane with this many alone.
+			return cs
+		}
 		row = m.GetRow(i, row)
 		words := row.GetBitArray()
 		st = [5]int{}
@@ -201,7 +205,7 @@ func scanColumns(ctx context.Context, m *gozxing.BitMatrix, step int, cs *centre
 		}
 	}
 	for x := step - 1; x < w; x += step {
-		if x%64 == step-1 && ctx.Err() != nil {
+		if (x%64 == step-1 && ctx.Err() != nil) || len(cs.list) > fewCentres {
 			return
 		}
 		st = [5]int{}
@@ -438,7 +442,7 @@ const maxSquash = 5
 
 // fineScan is the largest plane (in pixels) whose every row and column
 // the photo passes scan for finder patterns.
-const fineScan = 1 << 20
+const fineScan = 1 << 18
 
 // runsThrough counts the runs of a finder pattern along the line through
 // (x, y) in steps of (dx, dy): the dark run holding (x, y), the light and
