@@ -114,6 +114,9 @@ func TestConcentricSheared(t *testing.T) {
 	if len(cs.list) == 0 {
 		t.Fatal("slanted search found no centre")
 	}
+	if len(cs.list) != 1 {
+		t.Errorf("slanted search found %d centres, want 1: %v", len(cs.list), cs.list)
+	}
 	// Sheared this far, rows and columns centre the pattern only
 	// roughly (and a sighting or two may not merge): each centre must
 	// lie in the pattern's dark core.

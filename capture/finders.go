@@ -109,10 +109,10 @@ func findCentres(ctx context.Context, m *gozxing.BitMatrix, step int) *centres {
 	return findCentresIn(ctx, m, step, false)
 }
 
-// findCentresIn is findCentres, and with tilted set it also keeps finder
-// patterns that photographed at a slant are much taller or wider than the
-// other way (gozxing's vertical check wants the two within 40%): each
-// direction must still show the 1:1:3:1:1 rings on its own.
+// findCentresIn is findCentres, and with tilted set (the photo passes) it
+// also keeps finder patterns a slant has squeezed or sheared, which
+// gozxing's checks (the column within 40% of the row) reject: those
+// concentric confirms, found along rows and columns.
 func findCentresIn(ctx context.Context, m *gozxing.BitMatrix, step int, tilted bool) *centres {
 	w, h := m.GetWidth(), m.GetHeight()
 	if tilted && w*h <= fineScan {
@@ -128,9 +128,6 @@ func findCentresIn(ctx context.Context, m *gozxing.BitMatrix, step int, tilted b
 		total := st[0] + st[1] + st[2] + st[3] + st[4]
 		cj := detector.FinderPatternFinder_centerFromEnd(st[:], j)
 		ci := fpf.CrossCheckVertical(i, int(cj), st[2], total)
-		if math.IsNaN(ci) && tilted {
-			ci = crossTilted(m, int(cj), i, st[2], total)
-		}
 		if !math.IsNaN(ci) {
 			cj = fpf.CrossCheckHorizontal(int(cj), int(ci), st[2], total)
 		}
@@ -375,54 +372,6 @@ func timingBetween(m *gozxing.BitMatrix, a, b centre, side float64) bool {
 	return true
 }
 
-// crossTilted checks the column x of m through row y for a finder
-// pattern's runs, dark-light-dark-light-dark with y in the middle one,
-// the outer ones at most twice maxCount, their total within a factor two
-// of the row's total; it returns the middle run's centre, or NaN.
-func crossTilted(m *gozxing.BitMatrix, x, y, maxCount, total int) float64 {
-	h := m.GetHeight()
-	if x < 0 || x >= m.GetWidth() || y < 0 || y >= h || !m.Get(x, y) {
-		return math.NaN()
-	}
-	limit := 2 * maxCount
-	var st [5]int
-	// Up: the middle run, then light, then dark.
-	i := y
-	for ; i >= 0 && m.Get(x, i); i-- {
-		st[2]++
-	}
-	for ; i >= 0 && !m.Get(x, i) && st[1] <= limit; i-- {
-		st[1]++
-	}
-	for ; i >= 0 && m.Get(x, i) && st[0] <= limit; i-- {
-		st[0]++
-	}
-	// Down.
-	i = y + 1
-	for ; i < h && m.Get(x, i); i++ {
-		st[2]++
-	}
-	for ; i < h && !m.Get(x, i) && st[3] <= limit; i++ {
-		st[3]++
-	}
-	for ; i < h && m.Get(x, i) && st[4] <= limit; i++ {
-		st[4]++
-	}
-	for _, n := range st {
-		if n == 0 || n > 3*limit {
-			return math.NaN()
-		}
-	}
-	if st[0] > limit || st[1] > limit || st[3] > limit || st[4] > limit {
-		return math.NaN()
-	}
-	sum := st[0] + st[1] + st[2] + st[3] + st[4]
-	if sum > 2*total || 2*sum < total || !detector.FinderPatternFinder_foundPatternCross(st[:]) {
-		return math.NaN()
-	}
-	return float64(i-st[4]-st[3]) - float64(st[2])/2
-}
-
 // A finder pattern photographed at a slant is no longer a square: a steep
 // angle squeezes it to a narrow parallelogram or a kite, and one near the
 // camera looks larger than the others. But locally a slant is an affine
@@ -584,5 +533,43 @@ func concentric(m *gozxing.BitMatrix, x, y int, size float64) (cx, cy, module fl
 	if hi > maxSquash*lo {
 		return 0, 0, 0, false
 	}
+	if x, y, ok := coreCentre(m, int(fx), int(fy), int(math.Ceil(hi))); ok &&
+		math.Abs(x-fx) < hi/3.5 && math.Abs(y-fy) < hi/3.5 {
+		fx, fy = x, y
+	}
 	return fx, fy, (lo + hi) / 14, true
+}
+
+// coreCentre places the centre of the finder pattern whose dark core
+// holds pixel (x, y) more exactly than rows and columns in turn do,
+// which for a strongly sheared pattern crawl along it: at the centroid
+// of the core, which a slant (an affine map, locally) keeps at the
+// centre. The core is filled from (x, y) within r pixels; ok is false
+// when it reaches that far (it is not cut off by the light ring).
+func coreCentre(m *gozxing.BitMatrix, x, y, r int) (cx, cy float64, ok bool) {
+	w, h := m.GetWidth(), m.GetHeight()
+	side := 2*r + 1
+	seen := make([]bool, side*side)
+	stack := [][2]int{{x, y}}
+	seen[r*side+r] = true
+	var sx, sy float64
+	n := 0
+	for len(stack) > 0 {
+		p := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		sx, sy, n = sx+float64(p[0]), sy+float64(p[1]), n+1
+		for _, d := range [4][2]int{{1, 0}, {-1, 0}, {0, 1}, {0, -1}} {
+			qx, qy := p[0]+d[0], p[1]+d[1]
+			bx, by := qx-x+r, qy-y+r
+			if bx < 0 || by < 0 || bx >= side || by >= side {
+				return 0, 0, false
+			}
+			if seen[by*side+bx] || qx < 0 || qy < 0 || qx >= w || qy >= h || !m.Get(qx, qy) {
+				continue
+			}
+			seen[by*side+bx] = true
+			stack = append(stack, [2]int{qx, qy})
+		}
+	}
+	return sx/float64(n) + 0.5, sy/float64(n) + 0.5, true
 }
