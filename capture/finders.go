@@ -127,7 +127,10 @@ func findCentresIn(ctx context.Context, m *gozxing.BitMatrix, step int, tilted b
 	hit := func(i, j int) {
 		total := st[0] + st[1] + st[2] + st[3] + st[4]
 		cj := detector.FinderPatternFinder_centerFromEnd(st[:], j)
-		ci := fpf.CrossCheckVertical(i, int(cj), st[2], total)
+		ci := math.NaN()
+		if detector.FinderPatternFinder_foundPatternCross(st[:]) {
+			ci = fpf.CrossCheckVertical(i, int(cj), st[2], total)
+		}
 		if !math.IsNaN(ci) {
 			cj = fpf.CrossCheckHorizontal(int(cj), int(ci), st[2], total)
 		}
@@ -171,13 +174,13 @@ func findCentresIn(ctx context.Context, m *gozxing.BitMatrix, step int, tilted b
 				st[state]++
 				continue
 			}
-			if detector.FinderPatternFinder_foundPatternCross(st[:]) {
+			if runsLikeFinder(st, tilted) {
 				hit(i, j)
 			}
 			st = [5]int{st[2], st[3], st[4], 1, 0}
 			state = 3
 		}
-		if state == 4 && detector.FinderPatternFinder_foundPatternCross(st[:]) {
+		if state == 4 && runsLikeFinder(st, tilted) {
 			hit(i, w)
 		}
 	}
@@ -185,6 +188,15 @@ func findCentresIn(ctx context.Context, m *gozxing.BitMatrix, step int, tilted b
 		scanColumns(ctx, m, step, cs)
 	}
 	return cs
+}
+
+// runsLikeFinder says whether five runs along a scan line could cross a
+// finder pattern: gozxing's test (each run within half a module of its
+// share), or with tilted set finderRatios, which also allows half a pixel
+// more, for patterns of a few pixels a module cut at a slant by the pixel
+// grid.
+func runsLikeFinder(st [5]int, tilted bool) bool {
+	return detector.FinderPatternFinder_foundPatternCross(st[:]) || (tilted && finderRatios(st, 0.5))
 }
 
 // scanColumns scans every step-th column of m for a finder pattern's runs
@@ -224,13 +236,13 @@ func scanColumns(ctx context.Context, m *gozxing.BitMatrix, step int, cs *centre
 				st[state]++
 				continue
 			}
-			if detector.FinderPatternFinder_foundPatternCross(st[:]) {
+			if runsLikeFinder(st, true) {
 				hit(x, y)
 			}
 			st = [5]int{st[2], st[3], st[4], 1, 0}
 			state = 3
 		}
-		if state == 4 && detector.FinderPatternFinder_foundPatternCross(st[:]) {
+		if state == 4 && runsLikeFinder(st, true) {
 			hit(x, h)
 		}
 	}
@@ -485,7 +497,7 @@ func concentric(m *gozxing.BitMatrix, x, y int, size float64) (cx, cy, module fl
 	// two a module, one bad pixel breaks a ring on one line only.
 	along := func(x, y, dx, dy int, tol float64) (st [5]int, mid float64, off int, ok bool) {
 		for _, off = range [3]int{0, 1, -1} {
-			st, mid, ok = runsThrough(m, x+off*dy, y+off*dx, dx, dy, limit)
+			st, mid, ok = runsThrough(m, x-off*dy, y+off*dx, dx, dy, limit)
 			if ok && finderRatios(st, tol) {
 				return st, mid, off, true
 			}
