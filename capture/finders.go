@@ -401,6 +401,10 @@ func timingBetween(m *gozxing.BitMatrix, a, b centre, side float64) bool {
 // crossings may be than the shortest.
 const maxSquash = 5
 
+// maxCoreFill bounds (in pixels) the longest crossing of a pattern whose
+// core coreCentre fills.
+const maxCoreFill = 160
+
 // fineScan is the largest plane (in pixels) whose every row and column
 // the photo passes scan for finder patterns.
 const fineScan = 1 << 18
@@ -545,9 +549,13 @@ func concentric(m *gozxing.BitMatrix, x, y int, size float64) (cx, cy, module fl
 	if hi > maxSquash*lo {
 		return 0, 0, 0, false
 	}
-	if x, y, ok := coreCentre(m, int(fx), int(fy), int(math.Ceil(hi))); ok &&
-		math.Abs(x-fx) < hi/3.5 && math.Abs(y-fy) < hi/3.5 {
-		fx, fy = x, y
+	// Rows and columns centre a pattern about as square as it is long
+	// well; a sheared one (whose crossings differ) at its core's centroid.
+	if hi > 1.5*lo && hi < maxCoreFill {
+		if x, y, ok := coreCentre(m, int(fx), int(fy), int(math.Ceil(hi))); ok &&
+			math.Abs(x-fx) < hi/3.5 && math.Abs(y-fy) < hi/3.5 {
+			fx, fy = x, y
+		}
 	}
 	return fx, fy, (lo + hi) / 14, true
 }
