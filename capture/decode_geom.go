@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"errors"
 	"math"
 	"sort"
 
@@ -294,7 +295,7 @@ func (s *scan) decodeGrid(m *gozxing.BitMatrix, pts []gozxing.ResultPoint, dim i
 	var res *common.DecoderResult
 	err := error(ErrNoQR)
 	if bits := g.sample(m); bits != nil {
-		res, err = s.decoder().Decode(bits, hints)
+		res, err = s.decodeBits(bits, hints)
 	}
 	if err == nil || !s.attempt() {
 		return res, err
@@ -304,14 +305,14 @@ func (s *scan) decodeGrid(m *gozxing.BitMatrix, pts []gozxing.ResultPoint, dim i
 		// Placed by its alignment patterns, a large code may read
 		// as it is.
 		if bits := g.sample(m); bits != nil {
-			if res, err = s.decoder().Decode(bits, hints); err == nil || !s.attempt() {
+			if res, err = s.decodeBits(bits, hints); err == nil || !s.attempt() {
 				return res, err
 			}
 		}
 	}
 	g.refine(m, g.seeds)
 	if bits := g.sample(m); bits != nil {
-		if res, err = s.decoder().Decode(bits, hints); err == nil {
+		if res, err = s.decodeBits(bits, hints); err == nil {
 			return res, err
 		}
 	}
@@ -331,7 +332,7 @@ func (s *scan) decodeGrid(m *gozxing.BitMatrix, pts []gozxing.ResultPoint, dim i
 	if g = slantGrid(quads, dim); g != nil && s.attempt() {
 		g.refine(m, g.seeds)
 		if bits := g.sample(m); bits != nil {
-			if res, err = s.decoder().Decode(bits, hints); err == nil {
+			if res, err = s.decodeBits(bits, hints); err == nil {
 				return res, err
 			}
 		}
@@ -345,7 +346,7 @@ func (s *scan) decodeGrid(m *gozxing.BitMatrix, pts []gozxing.ResultPoint, dim i
 	if bits == nil {
 		return nil, ErrNoQR
 	}
-	return s.decoder().Decode(bits, hints)
+	return s.decodeBits(bits, hints)
 }
 
 // edgeGrid lays out the grid of a dim×dim code through its four outer
@@ -799,4 +800,21 @@ func slantGrid(quads [3][4][2]float64, dim int) *grid {
 	g := newGrid(dim, f)
 	g.seeds = finderSeeds(dim, false)
 	return g
+}
+
+// errEmpty is a grid that decoded to no text at all.
+var errEmpty = errors.New("capture: code holds no text")
+
+// decodeBits decodes a grid sampled from a guess at a code's geometry.
+// A guess may land on part of another code, or on the wrong size, and
+// error correction, given enough tries, now and then accepts such a
+// grid: its data then parses as garbage, often ending at once (an empty
+// text). A real code with no text is useless here, so that counts as a
+// miss.
+func (s *scan) decodeBits(bits *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]interface{}) (*common.DecoderResult, error) {
+	res, err := s.decoder().Decode(bits, hints)
+	if err == nil && res.GetText() == "" {
+		return nil, errEmpty
+	}
+	return res, err
 }
