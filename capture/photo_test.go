@@ -169,14 +169,12 @@ func codeSide(path string) int {
 // Following the code's own edges where paper bends (grid.refine) took
 // curved from 3 to 10 and photo from 9 to 10; keeping slanted finder
 // patterns in the photo passes (crossTilted) took perspective to 12; the
-// perspective fixed by the finders' outlines (slantGrid) photo to 11;
-// confirming slanted finders by their rings along four lines each on its
-// own scale (concentric, which replaced crossTilted) photo to 13. A
+// perspective fixed by the finders' outlines (slantGrid) photo to 11. A
 // misread anywhere fails the test. (ZXing's own blackbox photos are in
 // TestZXingCorpus.)
 var photoFloor = map[string]int{
 	"blur": 7, "curved": 10, "damaged": 12, "jpeg": 7, "low-contrast": 10,
-	"noise": 10, "perspective": 12, "photo": 13, "rotated": 8, "uneven-light": 8,
+	"noise": 10, "perspective": 12, "photo": 11, "rotated": 8, "uneven-light": 8,
 }
 
 // TestPhotoSet decodes the photo-like set and holds each category to its
