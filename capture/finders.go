@@ -45,6 +45,10 @@ type centres struct {
 	list       []centre
 	cells      [][]int32
 	cols, rows int
+	// loose[i] is set while only concentric has confirmed list[i], not
+	// gozxing's stricter checks; strict counts the others.
+	loose  []bool
+	strict int
 }
 
 func newCentres(w, h int) *centres {
@@ -78,6 +82,12 @@ func (c *centres) near(x, y, r float64, f func(i int) bool) {
 // similar module size, as ZXing merges them), or files a new one while
 // there is room.
 func (c *centres) add(x, y, size float64) {
+	c.addSighting(x, y, size, false)
+}
+
+// addSighting is add, for a sighting only concentric confirmed when loose
+// is set.
+func (c *centres) addSighting(x, y, size float64, loose bool) {
 	merged := false
 	c.near(x, y, size, func(i int) bool {
 		p := &c.list[i]
@@ -88,6 +98,10 @@ func (c *centres) add(x, y, size float64) {
 				p.y = (n*p.y + y) / (n + 1)
 				p.size = (n*p.size + size) / (n + 1)
 				p.count++
+				if c.loose[i] && !loose {
+					c.loose[i] = false
+					c.strict++
+				}
 				merged = true
 				return false
 			}
@@ -100,6 +114,28 @@ func (c *centres) add(x, y, size float64) {
 	cx, cy := c.cell(x, y)
 	c.cells[cy*c.cols+cx] = append(c.cells[cy*c.cols+cx], int32(len(c.list)))
 	c.list = append(c.list, centre{x, y, size, 1})
+	c.loose = append(c.loose, loose)
+	if !loose {
+		c.strict++
+	}
+}
+
+// dropLoose keeps only the centres gozxing's checks confirmed.
+func (c *centres) dropLoose() {
+	list, loose := c.list, c.loose
+	c.list, c.loose, c.strict = nil, nil, 0
+	for i := range c.cells {
+		c.cells[i] = c.cells[i][:0]
+	}
+	for i, p := range list {
+		if !loose[i] {
+			cx, cy := c.cell(p.x, p.y)
+			c.cells[cy*c.cols+cx] = append(c.cells[cy*c.cols+cx], int32(len(c.list)))
+			c.list = append(c.list, p)
+			c.loose = append(c.loose, false)
+			c.strict++
+		}
+	}
 }
 
 // findCentres scans every step-th row of m for the 1:1:3:1:1 runs of a
@@ -141,7 +177,7 @@ func findCentresIn(ctx context.Context, m *gozxing.BitMatrix, step int, tilted b
 		if tilted {
 			x := int(detector.FinderPatternFinder_centerFromEnd(st[:], j))
 			if x, y, size, ok := concentric(m, x, i, float64(total)/7); ok {
-				cs.add(x, y, size)
+				cs.addSighting(x, y, size, true)
 			}
 		}
 	}
@@ -149,9 +185,9 @@ func findCentresIn(ctx context.Context, m *gozxing.BitMatrix, step int, tilted b
 		if i%64 == step-1 && ctx.Err() != nil {
 			return cs
 		}
-		if tilted && len(cs.list) > fewCentres {
+		if tilted && cs.strict > fewCentres {
 			// The photo passes leave a plane with this many alone.
-			return cs
+			break
 		}
 		row = m.GetRow(i, row)
 		words := row.GetBitArray()
@@ -185,7 +221,15 @@ func findCentresIn(ctx context.Context, m *gozxing.BitMatrix, step int, tilted b
 		}
 	}
 	if tilted {
-		scanColumns(ctx, m, step, cs)
+		if cs.strict <= fewCentres {
+			scanColumns(ctx, m, step, cs)
+		}
+		if len(cs.list) > fewCentres {
+			// Too many for the photo passes to weigh: judge the plane
+			// by the strict centres alone, as the screen passes do
+			// (the loose checks pass a grainy photo's specks).
+			cs.dropLoose()
+		}
 	}
 	return cs
 }
@@ -210,11 +254,11 @@ func scanColumns(ctx context.Context, m *gozxing.BitMatrix, step int, cs *centre
 		total := st[0] + st[1] + st[2] + st[3] + st[4]
 		y := int(detector.FinderPatternFinder_centerFromEnd(st[:], end))
 		if cx, cy, size, ok := concentric(m, x, y, float64(total)/7); ok {
-			cs.add(cx, cy, size)
+			cs.addSighting(cx, cy, size, true)
 		}
 	}
 	for x := step - 1; x < w; x += step {
-		if (x%64 == step-1 && ctx.Err() != nil) || len(cs.list) > fewCentres {
+		if (x%64 == step-1 && ctx.Err() != nil) || len(cs.list) > 2*fewCentres {
 			return
 		}
 		st = [5]int{}
