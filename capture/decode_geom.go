@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"errors"
 	"math"
 	"sort"
 
@@ -294,7 +295,7 @@ func (s *scan) decodeGrid(m *gozxing.BitMatrix, pts []gozxing.ResultPoint, dim i
 	var res *common.DecoderResult
 	err := error(ErrNoQR)
 	if bits := g.sample(m); bits != nil {
-		res, err = s.decoder().Decode(bits, hints)
+		res, err = s.decodeBits(bits, hints)
 	}
 	if err == nil || !s.attempt() {
 		return res, err
@@ -304,14 +305,14 @@ func (s *scan) decodeGrid(m *gozxing.BitMatrix, pts []gozxing.ResultPoint, dim i
 		// Placed by its alignment patterns, a large code may read
 		// as it is.
 		if bits := g.sample(m); bits != nil {
-			if res, err = s.decoder().Decode(bits, hints); err == nil || !s.attempt() {
+			if res, err = s.decodeBits(bits, hints); err == nil || !s.attempt() {
 				return res, err
 			}
 		}
 	}
 	g.refine(m, g.seeds)
 	if bits := g.sample(m); bits != nil {
-		if res, err = s.decoder().Decode(bits, hints); err == nil {
+		if res, err = s.decodeBits(bits, hints); err == nil {
 			return res, err
 		}
 	}
@@ -328,7 +329,16 @@ func (s *scan) decodeGrid(m *gozxing.BitMatrix, pts []gozxing.ResultPoint, dim i
 		}
 		s.slanted, dim = quads, d
 	}
-	if g = slantGrid(quads, dim); g == nil || !s.attempt() {
+	if g = slantGrid(quads, dim); g != nil && s.attempt() {
+		g.refine(m, g.seeds)
+		if bits := g.sample(m); bits != nil {
+			if res, err = s.decodeBits(bits, hints); err == nil {
+				return res, err
+			}
+		}
+	}
+	// The far corner from the code's outer edges.
+	if g = edgeGrid(quads, dim); g == nil || !s.attempt() {
 		return nil, ErrNoQR
 	}
 	g.refine(m, g.seeds)
@@ -336,7 +346,43 @@ func (s *scan) decodeGrid(m *gozxing.BitMatrix, pts []gozxing.ResultPoint, dim i
 	if bits == nil {
 		return nil, ErrNoQR
 	}
-	return s.decoder().Decode(bits, hints)
+	return s.decodeBits(bits, hints)
+}
+
+// edgeGrid lays out the grid of a dim×dim code through its four outer
+// corners: three are the finders' outer corners (see finderQuads), and
+// the fourth, which no finder marks, is where the code's right edge (the
+// top right finder's right side, carried on) meets its bottom edge (the
+// bottom left finder's bottom side). Fitted to twelve finder corners, a
+// perspective carried twice a code's width beyond them may swing the far
+// corner off by modules at a steep slant; two straight edges do not.
+func edgeGrid(quads [3][4][2]float64, dim int) *grid {
+	br, ok := crossLines(quads[1][1], quads[1][2], quads[2][3], quads[2][2])
+	if !ok {
+		return nil
+	}
+	d := float64(dim)
+	f, ok := homography([][2]float64{{0, 0}, {d, 0}, {d, d}, {0, d}},
+		[][2]float64{quads[0][0], quads[1][1], br, quads[2][3]})
+	if !ok {
+		return nil
+	}
+	g := newGrid(dim, f)
+	g.seeds = finderSeeds(dim, false)
+	return g
+}
+
+// crossLines is where the line through a and b meets the line through c
+// and d; ok is false when they are (near) parallel.
+func crossLines(a, b, c, d [2]float64) ([2]float64, bool) {
+	ux, uy := b[0]-a[0], b[1]-a[1]
+	vx, vy := d[0]-c[0], d[1]-c[1]
+	den := ux*vy - uy*vx
+	if math.Abs(den) < 1e-9 || math.Abs(den) < 0.05*math.Hypot(ux, uy)*math.Hypot(vx, vy) {
+		return [2]float64{}, false
+	}
+	t := ((c[0]-a[0])*vy - (c[1]-a[1])*vx) / den
+	return [2]float64{a[0] + t*ux, a[1] + t*uy}, true
 }
 
 // align moves the grid of a code of version 7 or more, which has
@@ -754,4 +800,21 @@ func slantGrid(quads [3][4][2]float64, dim int) *grid {
 	g := newGrid(dim, f)
 	g.seeds = finderSeeds(dim, false)
 	return g
+}
+
+// errEmpty is a grid that decoded to no text at all.
+var errEmpty = errors.New("capture: code holds no text")
+
+// decodeBits decodes a grid sampled from a guess at a code's geometry.
+// A guess may land on part of another code, or on the wrong size, and
+// error correction, given enough tries, now and then accepts such a
+// grid: its data then parses as garbage, often ending at once (an empty
+// text). A real code with no text is useless here, so that counts as a
+// miss.
+func (s *scan) decodeBits(bits *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]interface{}) (*common.DecoderResult, error) {
+	res, err := s.decoder().Decode(bits, hints)
+	if err == nil && res.GetText() == "" {
+		return nil, errEmpty
+	}
+	return res, err
 }

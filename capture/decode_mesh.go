@@ -201,8 +201,10 @@ func (s *scan) meshTrios(m *gozxing.BitMatrix) {
 				if hi > 3*lo { // perspective: the near finder looks larger
 					continue
 				}
-				// The top left is opposite the longest side.
-				ab, bc, ca := math.Hypot(a.x-b.x, a.y-b.y), math.Hypot(b.x-c.x, b.y-c.y), math.Hypot(c.x-a.x, c.y-a.y)
+				// The top left is opposite the longest side, measured
+				// in modules: at a slant the finder nearer the camera
+				// looks larger, and so do the sides beside it.
+				ab, bc, ca := modules(a, b), modules(b, c), modules(c, a)
 				tl, p, q := a, b, c
 				switch {
 				case ab >= bc && ab >= ca:
@@ -214,7 +216,13 @@ func (s *scan) meshTrios(m *gozxing.BitMatrix) {
 					p, q = q, p
 				}
 				info := detector.NewFinderPatternInfo(pattern(q), pattern(tl), pattern(p))
-				if k := skew(info); k < 0.6 {
+				// A steep slant, which shows in finders of unequal
+				// size, takes the trio further from a square's corners.
+				limit := 0.6
+				if hi > 1.25*lo {
+					limit = 0.9
+				}
+				if k := skew(info); k < limit {
 					trios = append(trios, trio{q, tl, p, k})
 				}
 			}
@@ -244,6 +252,12 @@ func (s *scan) meshTrios(m *gozxing.BitMatrix) {
 			return
 		}
 	}
+}
+
+// modules is the distance between the centres of finders a and b in
+// modules, each finder's own module size weighing the half next to it.
+func modules(a, b centre) float64 {
+	return math.Hypot(a.x-b.x, a.y-b.y) * 2 / (a.size + b.size)
 }
 
 // trioDimensions lists the code sizes worth trying for a trio: what its
