@@ -170,7 +170,7 @@ func codeSide(path string) int {
 // from 7 to 12 and jpeg from 7 to 10; a smoothed local mean and a
 // sharpened plane took photo from 9 to 11. Following the code's own edges
 // where paper bends (grid.refine) took curved from 3 to 10; keeping
-// slanted finder patterns in the photo passes (crossTilted) took
+// slanted finder patterns in the photo passes (now concentric) took
 // perspective to 12; the perspective fixed by the finders' outlines
 // (slantGrid) took photo to 11. Both together read photo 13. A misread
 // anywhere fails the test. (ZXing's own blackbox photos are in
