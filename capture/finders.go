@@ -159,12 +159,12 @@ func findCentresIn(ctx context.Context, m *gozxing.BitMatrix, step int, tilted b
 	cs := newCentres(w, h)
 	fpf := detector.NewFinderPatternFinder(m, nil)
 	row := gozxing.NewBitArray(w)
-	var st [5]int
-	hit := func(i, j int) {
+	hit := func(i int, runs [5]int, j int) {
+		st := runs[:]
 		total := st[0] + st[1] + st[2] + st[3] + st[4]
-		cj := detector.FinderPatternFinder_centerFromEnd(st[:], j)
+		cj := detector.FinderPatternFinder_centerFromEnd(st, j)
 		ci := math.NaN()
-		if detector.FinderPatternFinder_foundPatternCross(st[:]) {
+		if detector.FinderPatternFinder_foundPatternCross(st) {
 			ci = fpf.CrossCheckVertical(i, int(cj), st[2], total)
 		}
 		if !math.IsNaN(ci) {
@@ -175,7 +175,7 @@ func findCentresIn(ctx context.Context, m *gozxing.BitMatrix, step int, tilted b
 			return
 		}
 		if tilted {
-			x := int(detector.FinderPatternFinder_centerFromEnd(st[:], j))
+			x := int(detector.FinderPatternFinder_centerFromEnd(st, j))
 			if x, y, size, ok := concentric(m, x, i, float64(total)/7); ok {
 				cs.addSighting(x, y, size, true)
 			}
@@ -190,35 +190,7 @@ func findCentresIn(ctx context.Context, m *gozxing.BitMatrix, step int, tilted b
 			break
 		}
 		row = m.GetRow(i, row)
-		words := row.GetBitArray()
-		st = [5]int{}
-		state := 0
-		for j := 0; j < w; j++ {
-			if words[j>>5]>>(j&31)&1 != 0 { // black
-				if state&1 == 1 {
-					state++
-				}
-				st[state]++
-				continue
-			}
-			if state&1 == 1 {
-				st[state]++
-				continue
-			}
-			if state < 4 {
-				state++
-				st[state]++
-				continue
-			}
-			if runsLikeFinder(st, tilted) {
-				hit(i, j)
-			}
-			st = [5]int{st[2], st[3], st[4], 1, 0}
-			state = 3
-		}
-		if state == 4 && runsLikeFinder(st, tilted) {
-			hit(i, w)
-		}
+		finderRuns(row.GetBitArray(), w, tilted, i, hit)
 	}
 	if tilted {
 		if cs.strict <= fewCentres {
@@ -249,46 +221,61 @@ func runsLikeFinder(st [5]int, tilted bool) bool {
 // along a row.
 func scanColumns(ctx context.Context, m *gozxing.BitMatrix, step int, cs *centres) {
 	w, h := m.GetWidth(), m.GetHeight()
-	var st [5]int
-	hit := func(x, end int) {
+	hit := func(x int, runs [5]int, end int) {
+		st := runs[:]
 		total := st[0] + st[1] + st[2] + st[3] + st[4]
-		y := int(detector.FinderPatternFinder_centerFromEnd(st[:], end))
+		y := int(detector.FinderPatternFinder_centerFromEnd(st, end))
 		if cx, cy, size, ok := concentric(m, x, y, float64(total)/7); ok {
 			cs.addSighting(cx, cy, size, true)
 		}
 	}
+	col := make([]uint32, (h+31)/32)
 	for x := step - 1; x < w; x += step {
 		if (x%64 == step-1 && ctx.Err() != nil) || len(cs.list) > 2*fewCentres {
 			return
 		}
-		st = [5]int{}
-		state := 0
+		clear(col)
 		for y := 0; y < h; y++ {
 			if m.Get(x, y) {
-				if state&1 == 1 {
-					state++
-				}
-				st[state]++
-				continue
+				col[y>>5] |= 1 << (y & 31)
 			}
+		}
+		finderRuns(col, h, true, x, hit)
+	}
+}
+
+// finderRuns scans one line of n pixels, packed 32 to a word (a set bit is
+// dark), for five runs, dark, light, dark, light, dark, that look like a
+// finder pattern crossed (runsLikeFinder), and calls hit with the line's
+// index, the runs and where the last run ends.
+func finderRuns(words []uint32, n int, tilted bool, line int, hit func(line int, st [5]int, end int)) {
+	var st [5]int
+	state := 0
+	for j := 0; j < n; j++ {
+		if words[j>>5]>>(j&31)&1 != 0 { // dark
 			if state&1 == 1 {
-				st[state]++
-				continue
-			}
-			if state < 4 {
 				state++
-				st[state]++
-				continue
 			}
-			if runsLikeFinder(st, true) {
-				hit(x, y)
-			}
-			st = [5]int{st[2], st[3], st[4], 1, 0}
-			state = 3
+			st[state]++
+			continue
 		}
-		if state == 4 && runsLikeFinder(st, true) {
-			hit(x, h)
+		if state&1 == 1 {
+			st[state]++
+			continue
 		}
+		if state < 4 {
+			state++
+			st[state]++
+			continue
+		}
+		if runsLikeFinder(st, tilted) {
+			hit(line, st, j)
+		}
+		st = [5]int{st[2], st[3], st[4], 1, 0}
+		state = 3
+	}
+	if state == 4 && runsLikeFinder(st, tilted) {
+		hit(line, st, n)
 	}
 }
 
