@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -971,19 +970,6 @@ func TestSceneSet(t *testing.T) {
 			t.Logf("missed %s: %s", c.name, c.recipe)
 		}
 	}
-	names := make([]string, 0, len(total))
-	for k := range total {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	sum := 0
-	for _, k := range names {
-		sum += got[k]
-		t.Logf("%-9s %2d of %2d (floor %d)", k, got[k], total[k], sceneFloor[k])
-		if got[k] < sceneFloor[k] {
-			t.Errorf("%s: %d of %d read, floor is %d", k, got[k], total[k], sceneFloor[k])
-		}
-	}
-	t.Logf("total %d of %d; missed %v", sum, len(cases), missed)
+	holdFloors(t, got, total, sceneFloor, missed)
 	t.Logf("built in %v, decoded in %v", built.Round(time.Millisecond), decoded.Round(time.Millisecond))
 }
