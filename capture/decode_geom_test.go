@@ -349,19 +349,7 @@ func TestHomography(t *testing.T) {
 // measures distances from the picture and must stay inside it.
 func FuzzGrid(f *testing.F) {
 	img, _ := codeImage(f, "otpauth://totp/a?secret=AB", 3)
-	code := binarizeFunc(toGray(img))(false)
-	seed := []byte{byte(code.GetWidth() - 8), byte(code.GetHeight() - 8)}
-	for y := 0; y < code.GetHeight(); y++ {
-		for x := 0; x < code.GetWidth(); x += 8 {
-			var b byte
-			for k := 0; k < 8 && x+k < code.GetWidth(); k++ {
-				if code.Get(x+k, y) {
-					b |= 1 << k
-				}
-			}
-			seed = append(seed, b)
-		}
-	}
+	seed := matrixSeed(binarizeFunc(toGray(img))(false))
 	f.Add(seed, 22.5, 22.5, 82.5, 22.5, 22.5, 82.5, 3.0, 21)
 	f.Add(seed, 22.5, 22.5, 82.5, 22.5, 22.5, 82.5, 3.0, 49)
 	f.Add([]byte{100, 100, 0xf0, 0x0f}, 0.0, 0.0, 1e9, -1e9, 50.0, 50.0, 0.5, 177)

@@ -140,26 +140,45 @@ func fuzzMatrix(data []byte) *gozxing.BitMatrix {
 	return m
 }
 
+// matrixSeed is fuzzMatrix undone: the bytes that give back m (up to 135
+// pixels a side), for seeding the fuzzers with a real code.
+func matrixSeed(m *gozxing.BitMatrix) []byte {
+	w, h := m.GetWidth(), m.GetHeight()
+	seed := append([]byte{byte(w - 8), byte(h - 8)}, make([]byte, (w*h+7)/8)...)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			if i := y*w + x; m.Get(x, y) {
+				seed[2+i/8] |= 1 << (i % 8)
+			}
+		}
+	}
+	return seed
+}
+
+// TestMatrixSeed: the fuzzers' seed is the code it was made from.
+func TestMatrixSeed(t *testing.T) {
+	img, _ := codeImage(t, "otpauth://totp/a?secret=AB", 3)
+	m := binarizeFunc(toGray(img))(false)
+	back := fuzzMatrix(matrixSeed(m))
+	if back == nil || back.GetWidth() != m.GetWidth() || back.GetHeight() != m.GetHeight() {
+		t.Fatalf("size %dx%d lost", m.GetWidth(), m.GetHeight())
+	}
+	for y := 0; y < m.GetHeight(); y++ {
+		for x := 0; x < m.GetWidth(); x++ {
+			if back.Get(x, y) != m.Get(x, y) {
+				t.Fatalf("pixel %d,%d differs", x, y)
+			}
+		}
+	}
+}
+
 // FuzzFinders runs the finder-centre scan, the timing-linked trio search,
 // the trio fallback and the timing-corrected sampler on arbitrary planes,
 // with arbitrary finder positions and sizes: they index by module counts
 // measured from the picture, and must stay inside it.
 func FuzzFinders(f *testing.F) {
 	img, _ := codeImage(f, "otpauth://totp/a?secret=AB", 3)
-	g := toGray(img)
-	code := binarizeFunc(g)(false)
-	seed := []byte{byte(code.GetWidth() - 8), byte(code.GetHeight() - 8)}
-	for y := 0; y < code.GetHeight(); y++ {
-		for x := 0; x < code.GetWidth(); x += 8 {
-			var b byte
-			for k := 0; k < 8 && x+k < code.GetWidth(); k++ {
-				if code.Get(x+k, y) {
-					b |= 1 << k
-				}
-			}
-			seed = append(seed, b)
-		}
-	}
+	seed := matrixSeed(binarizeFunc(toGray(img))(false))
 	f.Add(seed, 12.0, 12.0, 75.0, 12.0, 12.0, 75.0, 21)
 	f.Add([]byte{100, 100, 0xf0, 0x0f}, 0.0, 0.0, 1e9, -1e9, 50.0, 50.0, 177)
 	f.Add([]byte{1, 2, 3}, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 0)
